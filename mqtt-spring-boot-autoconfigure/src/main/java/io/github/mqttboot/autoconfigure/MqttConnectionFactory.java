@@ -1,0 +1,434 @@
+package io.github.mqttboot.autoconfigure;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocketFactory;
+
+import io.github.mqttboot.core.MqttAuthenticationHandler;
+import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.transport.MqttSocketFactories;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.eclipse.paho.mqttv5.client.DisconnectedBufferOptions;
+import org.eclipse.paho.mqttv5.client.MqttClientPersistence;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.client.persist.MqttDefaultFilePersistence;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.ssl.NoSuchSslBundleException;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Turns the properties of one named connection into a configured, not yet started {@link MqttConnection}: validates
+ * them (failing with the property name and the fix), maps them onto Paho's {@link MqttConnectionOptions}, then
+ * applies the customizers.
+ */
+final class MqttConnectionFactory {
+
+	private static final Log logger = LogFactory.getLog(MqttConnectionFactory.class);
+
+	private static final long MAX_UNSIGNED_INT = 0xFFFFFFFFL;
+
+	private final MqttBootProperties properties;
+
+	private final @Nullable MqttConnectionDetails defaultDetails;
+
+	private final ObjectProvider<SslBundles> sslBundles;
+
+	private final ObjectProvider<MqttConnectionOptionsCustomizer> optionsCustomizers;
+
+	private final ObjectProvider<MqttConnectionCustomizer> connectionCustomizers;
+
+	private final ObjectProvider<MqttAuthenticationHandler> authenticationHandler;
+
+	private final String applicationName;
+
+	MqttConnectionFactory(MqttBootProperties properties, @Nullable MqttConnectionDetails defaultDetails,
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<MqttConnectionOptionsCustomizer> optionsCustomizers,
+			ObjectProvider<MqttConnectionCustomizer> connectionCustomizers,
+			ObjectProvider<MqttAuthenticationHandler> authenticationHandler, Environment environment) {
+		this.properties = properties;
+		this.defaultDetails = defaultDetails;
+		this.sslBundles = sslBundles;
+		this.optionsCustomizers = optionsCustomizers;
+		this.connectionCustomizers = connectionCustomizers;
+		this.authenticationHandler = authenticationHandler;
+		this.applicationName = environment.getProperty("spring.application.name", "mqtt");
+	}
+
+	/**
+	 * Create the connection with the given name.
+	 * @param name {@code default} or a key of {@code mqtt.connections}
+	 * @return the connection, not started
+	 */
+	MqttConnection create(String name) {
+		MqttConnectionProperties connection = this.properties.allConnections().get(name);
+		if (connection == null) {
+			throw new IllegalArgumentException("No MQTT connection named '" + name + "' is configured; configure it "
+					+ "under mqtt.connections." + name + ".*");
+		}
+		String prefix = prefix(name);
+		MqttConnectionDetails details = MqttBootProperties.DEFAULT_CONNECTION.equals(name) && this.defaultDetails != null
+				? this.defaultDetails : new PropertiesMqttConnectionDetails(connection, this.sslBundles, prefix);
+		MqttConnectionOptions options = createOptions(name, prefix, connection, details);
+		this.optionsCustomizers.orderedStream().forEach((customizer) -> customizer.customize(name, options));
+		String clientId = clientId(name, prefix, connection);
+		MqttConnection mqttConnection = new MqttConnection(name, options, clientId);
+		mqttConnection.setFailFast(connection.isFailFast());
+		mqttConnection.setAutomaticReconnect(connection.isAutomaticReconnect());
+		mqttConnection.setReconnectDelays(validReconnectDelay(prefix, connection.getReconnect()),
+				connection.getReconnect().getMaxDelay());
+		mqttConnection.setPersistence(persistence(connection.getPersistence(), clientId));
+		mqttConnection.setBufferOptions(bufferOptions(prefix, connection.getOfflineBuffer()));
+		mqttConnection.setCompletionTimeout(connection.getConnectionTimeout().toMillis());
+		MqttAuthenticationHandler handler = this.authenticationHandler.getIfUnique();
+		if (handler != null) {
+			mqttConnection.setAuthenticationHandler(handler);
+		}
+		this.connectionCustomizers.orderedStream().forEach((customizer) -> customizer.customize(mqttConnection));
+		return mqttConnection;
+	}
+
+	static String prefix(String name) {
+		return MqttBootProperties.DEFAULT_CONNECTION.equals(name) ? "mqtt." : "mqtt.connections." + name + ".";
+	}
+
+	MqttConnectionOptions createOptions(String name, String prefix, MqttConnectionProperties connection,
+			MqttConnectionDetails details) {
+		MqttConnectionOptions options = new MqttConnectionOptions();
+		List<String> uris = validServerUris(prefix, details.getServerUris());
+		options.setServerURIs(uris.toArray(String[]::new));
+		options.setCleanStart(connection.isCleanStart());
+		long sessionExpiry = seconds(prefix + "session-expiry", connection.getSessionExpiry());
+		if (sessionExpiry > 0) {
+			options.setSessionExpiryInterval(sessionExpiry);
+		}
+		options.setKeepAliveInterval((int) seconds(prefix + "keep-alive", connection.getKeepAlive()));
+		options.setConnectionTimeout((int) seconds(prefix + "connection-timeout", connection.getConnectionTimeout()));
+		options.setAutomaticReconnect(false);
+		if (details.getUsername() != null) {
+			options.setUserName(details.getUsername());
+		}
+		if (details.getPassword() != null) {
+			options.setPassword(details.getPassword().getBytes(StandardCharsets.UTF_8));
+		}
+		if (connection.getReceiveMaximum() != null) {
+			int receiveMaximum = connection.getReceiveMaximum();
+			if (receiveMaximum < 1 || receiveMaximum > 65535) {
+				throw invalid(prefix + "receive-maximum", receiveMaximum, "Receive Maximum must be between 1 and 65535");
+			}
+			options.setReceiveMaximum(receiveMaximum);
+		}
+		if (connection.getMaximumPacketSize() != null) {
+			long bytes = connection.getMaximumPacketSize().toBytes();
+			if (bytes < 1 || bytes > 268_435_460L) {
+				throw invalid(prefix + "maximum-packet-size", connection.getMaximumPacketSize(),
+						"the maximum packet size must be between 1B and 256MB");
+			}
+			options.setMaximumPacketSize(bytes);
+		}
+		if (connection.getTopicAliasMaximum() < 0 || connection.getTopicAliasMaximum() > 65535) {
+			throw invalid(prefix + "topic-alias-maximum", connection.getTopicAliasMaximum(),
+					"Topic Alias Maximum must be between 0 and 65535");
+		}
+		if (connection.getTopicAliasMaximum() > 0) {
+			options.setTopicAliasMaximum(connection.getTopicAliasMaximum());
+		}
+		options.setRequestResponseInfo(connection.isRequestResponseInformation());
+		options.setRequestProblemInfo(connection.isRequestProblemInformation());
+		if (!connection.getUserProperties().isEmpty()) {
+			options.setUserProperties(userProperties(connection.getUserProperties()));
+		}
+		MqttConnectionProperties.Authentication authentication = connection.getAuthentication();
+		if (StringUtils.hasText(authentication.getMethod())) {
+			options.setAuthMethod(authentication.getMethod());
+			if (authentication.getData() != null) {
+				options.setAuthData(authentication.getData().getBytes(StandardCharsets.UTF_8));
+			}
+		}
+		else if (authentication.getData() != null) {
+			throw invalid(prefix + "authentication.data", "******",
+					"authentication data needs a method: set " + prefix + "authentication.method");
+		}
+		configureWill(prefix, connection.getWill(), options);
+		configureTransport(prefix, connection, details, uris, options);
+		if (sessionExpiry > 0 && connection.getClientId() == null) {
+			logger.warn("MQTT connection '" + name + "' has " + prefix + "session-expiry=" + connection.getSessionExpiry()
+					+ " but no fixed client id: the random default changes on every start, so the broker can never "
+					+ "resume the session. Set " + prefix + "client-id to a stable value.");
+		}
+		return options;
+	}
+
+	private List<String> validServerUris(String prefix, List<String> uris) {
+		if (uris.isEmpty()) {
+			throw invalid(prefix + "server-uris", "", "at least one broker URI is needed, for example tcp://localhost:1883");
+		}
+		List<String> valid = new ArrayList<>(uris.size());
+		for (int i = 0; i < uris.size(); i++) {
+			String property = prefix + "server-uris[" + i + "]";
+			String text = (uris.get(i) != null) ? uris.get(i).trim() : "";
+			if (text.isEmpty()) {
+				throw invalid(property, text, "a broker URI must not be empty; use for example tcp://localhost:1883");
+			}
+			URI uri;
+			try {
+				uri = new URI(text);
+			}
+			catch (URISyntaxException ex) {
+				throw invalid(property, text, "'" + text + "' is not a valid URI (" + ex.getReason()
+						+ "); use scheme://host:port, for example tcp://localhost:1883");
+			}
+			String scheme = (uri.getScheme() != null) ? uri.getScheme().toLowerCase(Locale.ROOT) : "";
+			if (!List.of("tcp", "ssl", "ws", "wss").contains(scheme)) {
+				throw invalid(property, text, "the scheme must be tcp://, ssl://, ws:// or wss:// (for example "
+						+ "tcp://localhost:1883 or ssl://broker.example.com:8883)");
+			}
+			if (uri.getHost() == null || uri.getHost().isEmpty()) {
+				throw invalid(property, text, "the URI has no host; use scheme://host:port, for example "
+						+ scheme + "://localhost:" + defaultPort(scheme));
+			}
+			valid.add(text);
+		}
+		return valid;
+	}
+
+	private static int defaultPort(String scheme) {
+		return switch (scheme) {
+			case "ssl" -> 8883;
+			case "ws" -> 80;
+			case "wss" -> 443;
+			default -> 1883;
+		};
+	}
+
+	private void configureWill(String prefix, MqttConnectionProperties.Will will, MqttConnectionOptions options) {
+		if (!StringUtils.hasText(will.getTopic())) {
+			if (will.isConfigured()) {
+				throw invalid(prefix + "will.topic", "", "a will message needs a topic: set " + prefix
+						+ "will.topic (or remove the other " + prefix + "will.* keys)");
+			}
+			return;
+		}
+		String topic = will.getTopic();
+		if (topic.contains("+") || topic.contains("#")) {
+			throw invalid(prefix + "will.topic", topic, "a will topic must not contain the wildcards + or #");
+		}
+		int qos = validQos(prefix + "will.qos", will.getQos());
+		byte[] payload = (will.getPayload() != null) ? will.getPayload().getBytes(StandardCharsets.UTF_8) : new byte[0];
+		MqttMessage message = new MqttMessage(payload, qos, will.isRetained(), null);
+		MqttProperties willProperties = new MqttProperties();
+		if (will.getDelay() != null) {
+			willProperties.setWillDelayInterval(seconds(prefix + "will.delay", will.getDelay()));
+		}
+		if (will.getMessageExpiry() != null) {
+			willProperties.setMessageExpiryInterval(seconds(prefix + "will.message-expiry", will.getMessageExpiry()));
+		}
+		if (will.getContentType() != null) {
+			willProperties.setContentType(will.getContentType());
+		}
+		if (will.getResponseTopic() != null) {
+			willProperties.setResponseTopic(will.getResponseTopic());
+		}
+		if (will.getCorrelationData() != null) {
+			willProperties.setCorrelationData(will.getCorrelationData().getBytes(StandardCharsets.UTF_8));
+		}
+		if (!will.getUserProperties().isEmpty()) {
+			willProperties.setUserProperties(userProperties(will.getUserProperties()));
+		}
+		options.setWill(topic, message);
+		options.setWillMessageProperties(willProperties);
+	}
+
+	private void configureTransport(String prefix, MqttConnectionProperties connection, MqttConnectionDetails details,
+			List<String> uris, MqttConnectionOptions options) {
+		SslBundle bundle = details.getSslBundle();
+		boolean anySecure = uris.stream().anyMatch(MqttConnectionFactory::isSecure);
+		if (bundle != null) {
+			for (int i = 0; i < uris.size(); i++) {
+				if (!isSecure(uris.get(i))) {
+					throw invalid(prefix + "server-uris[" + i + "]", uris.get(i), prefix + "ssl.bundle is set, so "
+							+ "every broker URI must use ssl:// or wss://; change the scheme (for example "
+							+ uris.get(i).replaceFirst("(?i)^tcp://", "ssl://").replaceFirst("(?i)^ws://", "wss://")
+							+ ") or remove " + prefix + "ssl.bundle");
+				}
+			}
+		}
+		SocketFactory delegate = null;
+		if (bundle != null) {
+			delegate = bundle.createSslContext().getSocketFactory();
+		}
+		else if (anySecure) {
+			delegate = SSLSocketFactory.getDefault();
+		}
+		if (anySecure && uris.stream().anyMatch((uri) -> !isSecure(uri))) {
+			throw invalid(prefix + "server-uris", String.join(",", uris),
+					"do not mix secure (ssl://, wss://) and plain (tcp://, ws://) broker URIs in one connection");
+		}
+		options.setSocketFactory(MqttSocketFactories.wrap(delegate, connection.isTcpNoDelay()));
+		options.setHttpsHostnameVerificationEnabled(connection.getSsl().isVerifyHostname());
+	}
+
+	private static boolean isSecure(String uri) {
+		String lower = uri.toLowerCase(Locale.ROOT);
+		return lower.startsWith("ssl://") || lower.startsWith("wss://");
+	}
+
+	private String clientId(String name, String prefix, MqttConnectionProperties connection) {
+		String clientId = connection.getClientId();
+		if (clientId != null) {
+			if (clientId.isBlank()) {
+				throw invalid(prefix + "client-id", clientId, "the client id must not be blank; remove the key for a "
+						+ "random one or set a stable value");
+			}
+			if (clientId.getBytes(StandardCharsets.UTF_8).length > 65535) {
+				throw invalid(prefix + "client-id", clientId.substring(0, 32) + "...",
+						"the client id must be at most 65535 UTF-8 bytes");
+			}
+			return clientId;
+		}
+		String base = MqttBootProperties.DEFAULT_CONNECTION.equals(name) ? this.applicationName
+				: this.applicationName + "-" + name;
+		return base + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	private Duration validReconnectDelay(String prefix, MqttConnectionProperties.Reconnect reconnect) {
+		if (reconnect.getMinDelay().isNegative() || reconnect.getMinDelay().isZero()) {
+			throw invalid(prefix + "reconnect.min-delay", reconnect.getMinDelay(), "the delay must be positive");
+		}
+		if (reconnect.getMaxDelay().compareTo(reconnect.getMinDelay()) < 0) {
+			throw invalid(prefix + "reconnect.max-delay", reconnect.getMaxDelay(), "max-delay must not be smaller "
+					+ "than " + prefix + "reconnect.min-delay (" + reconnect.getMinDelay() + ")");
+		}
+		return reconnect.getMinDelay();
+	}
+
+	private MqttClientPersistence persistence(MqttConnectionProperties.Persistence persistence, String clientId) {
+		if (persistence.getType() == MqttConnectionProperties.Persistence.Type.FILE) {
+			Path directory = (persistence.getDirectory() != null) ? persistence.getDirectory()
+					: Path.of(System.getProperty("java.io.tmpdir"), "mqtt-persistence");
+			return new MqttDefaultFilePersistence(directory.toAbsolutePath().toString());
+		}
+		return new MemoryPersistence();
+	}
+
+	private @Nullable DisconnectedBufferOptions bufferOptions(String prefix, MqttConnectionProperties.OfflineBuffer buffer) {
+		if (!buffer.isEnabled()) {
+			return null;
+		}
+		if (buffer.getSize() < 1) {
+			throw invalid(prefix + "offline-buffer.size", buffer.getSize(), "the buffer needs room for at least one "
+					+ "message; set a positive size or offline-buffer.enabled=false");
+		}
+		DisconnectedBufferOptions options = new DisconnectedBufferOptions();
+		options.setBufferEnabled(true);
+		options.setBufferSize(buffer.getSize());
+		options.setPersistBuffer(buffer.isPersist());
+		options.setDeleteOldestMessages(buffer.isDeleteOldest());
+		return options;
+	}
+
+	static int validQos(String property, int qos) {
+		if (qos < 0 || qos > 2) {
+			throw invalid(property, qos, "QoS must be 0, 1 or 2");
+		}
+		return qos;
+	}
+
+	private static long seconds(String property, Duration duration) {
+		if (duration.isNegative()) {
+			throw invalid(property, duration, "the duration must not be negative");
+		}
+		long seconds = duration.getSeconds();
+		if (seconds > MAX_UNSIGNED_INT) {
+			throw invalid(property, duration, "MQTT carries this interval in seconds up to 4294967295 ('never')");
+		}
+		return seconds;
+	}
+
+	private static List<UserProperty> userProperties(Map<String, String> map) {
+		List<UserProperty> list = new ArrayList<>(map.size());
+		map.forEach((key, value) -> list.add(new UserProperty(key, value)));
+		return list;
+	}
+
+	static InvalidConfigurationPropertyValueException invalid(String property, @Nullable Object value, String reason) {
+		return new InvalidConfigurationPropertyValueException(property, value, reason);
+	}
+
+	/**
+	 * Connection details read from the properties of one connection.
+	 */
+	static final class PropertiesMqttConnectionDetails implements MqttConnectionDetails {
+
+		private final MqttConnectionProperties properties;
+
+		private final ObjectProvider<SslBundles> sslBundles;
+
+		private final String prefix;
+
+		PropertiesMqttConnectionDetails(MqttConnectionProperties properties, ObjectProvider<SslBundles> sslBundles,
+				String prefix) {
+			this.properties = properties;
+			this.sslBundles = sslBundles;
+			this.prefix = prefix;
+		}
+
+		@Override
+		public List<String> getServerUris() {
+			return this.properties.getServerUris();
+		}
+
+		@Override
+		public @Nullable String getUsername() {
+			return this.properties.getUsername();
+		}
+
+		@Override
+		public @Nullable String getPassword() {
+			return this.properties.getPassword();
+		}
+
+		@Override
+		public @Nullable SslBundle getSslBundle() {
+			String name = this.properties.getSsl().getBundle();
+			if (!StringUtils.hasText(name)) {
+				return null;
+			}
+			SslBundles bundles = this.sslBundles.getIfAvailable();
+			if (bundles == null) {
+				throw invalid(this.prefix + "ssl.bundle", name, "SSL bundles are not available; check that "
+						+ "spring-boot-autoconfigure's SslAutoConfiguration is not excluded");
+			}
+			try {
+				return bundles.getBundle(name);
+			}
+			catch (NoSuchSslBundleException ex) {
+				throw invalid(this.prefix + "ssl.bundle", name, "no SSL bundle named '" + name + "' is configured; "
+						+ "define it under spring.ssl.bundle.jks." + name + ".* or spring.ssl.bundle.pem." + name
+						+ ".*, or fix the name");
+			}
+		}
+
+	}
+
+}
