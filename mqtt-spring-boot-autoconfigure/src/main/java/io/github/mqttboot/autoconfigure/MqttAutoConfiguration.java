@@ -21,11 +21,12 @@ import org.springframework.core.env.Environment;
  * Auto-configuration of MQTT 5 connections: one {@link MqttConnection} per named connection ({@code mqttConnection}
  * for the root {@code mqtt.*} keys, {@code <name>MqttConnection} for each {@code mqtt.connections.<name>}).
  */
-@AutoConfiguration(after = SslAutoConfiguration.class)
+@AutoConfiguration(after = SslAutoConfiguration.class,
+		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnClass({ MqttAsyncClient.class, MqttConnection.class })
 @ConditionalOnBooleanProperty(name = "mqtt.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MqttBootProperties.class)
-@Import(MqttConnectionsRegistrar.class)
+@Import({ MqttConnectionsRegistrar.class, MqttMessageConverterConfiguration.class })
 public final class MqttAutoConfiguration {
 
 	@Bean

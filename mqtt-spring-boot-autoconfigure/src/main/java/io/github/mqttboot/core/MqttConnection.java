@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -106,6 +107,10 @@ public class MqttConnection extends Mqttv5ClientManager {
 	private final AtomicLong reconnects = new AtomicLong();
 
 	private final AtomicLong connectAttempt = new AtomicLong();
+
+	private final AtomicInteger subscriptionIdentifiers = new AtomicInteger();
+
+	private volatile @Nullable MqttProperties connackProperties;
 
 	private @Nullable ScheduledFuture<?> pendingReconnect;
 
@@ -326,6 +331,33 @@ public class MqttConnection extends Mqttv5ClientManager {
 	}
 
 	/**
+	 * Return the properties of the last CONNACK: Response Information, Maximum QoS, Receive Maximum, whether the
+	 * broker offers subscription identifiers, shared subscriptions, retained messages and so on.
+	 * @return the CONNACK properties, or {@code null} before the first connect
+	 */
+	public @Nullable MqttProperties getConnackProperties() {
+		return this.connackProperties;
+	}
+
+	/**
+	 * Return whether the broker offers MQTT 5 Subscription Identifiers (true until a CONNACK says otherwise).
+	 * @return whether subscription identifiers may be used
+	 */
+	public boolean isSubscriptionIdentifiersAvailable() {
+		MqttProperties connack = this.connackProperties;
+		return connack == null || connack.isSubscriptionIdentifiersAvailable();
+	}
+
+	/**
+	 * Allocate a Subscription Identifier that is unique on this connection. Everything that subscribes on the
+	 * connection (listeners, the template's reply subscription) takes its identifiers from here.
+	 * @return a new identifier between 1 and 268,435,455
+	 */
+	public int nextSubscriptionIdentifier() {
+		return this.subscriptionIdentifiers.updateAndGet((id) -> (id >= 268_435_455) ? 1 : id + 1);
+	}
+
+	/**
 	 * Return whether publishes are buffered while disconnected.
 	 * @return whether an offline buffer is configured
 	 */
@@ -450,6 +482,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 				@Override
 				public void onSuccess(IMqttToken token) {
 					MqttConnection.this.sessionPresent = token.getSessionPresent();
+					MqttConnection.this.connackProperties = token.getResponseProperties();
 					outcome.complete(null);
 				}
 
