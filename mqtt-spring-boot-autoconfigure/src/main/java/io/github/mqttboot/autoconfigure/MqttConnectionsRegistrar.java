@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttTemplate;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -14,12 +15,20 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.util.ClassUtils;
 
 /**
- * Registers the per-connection beans: {@code mqttConnection} for the root keys and {@code <name>MqttConnection} for
- * each {@code mqtt.connections.<name>}. A bean the application already defines under one of these names wins.
+ * Registers the per-connection beans: {@code mqttConnection} and {@code mqttTemplate} for the root keys, and
+ * {@code <name>MqttConnection} and {@code <name>MqttTemplate} for each {@code mqtt.connections.<name>}. A bean the
+ * application already defines under one of these names wins.
  */
 class MqttConnectionsRegistrar implements ImportBeanDefinitionRegistrar {
+
+	private static final String MESSAGE_CONVERTER_BEAN_NAME = "mqttMessageConverter";
+
+	private static final boolean MICROMETER_PRESENT = ClassUtils.isPresent(
+			"io.micrometer.core.instrument.MeterRegistry", MqttConnectionsRegistrar.class.getClassLoader());
 
 	private final Environment environment;
 
@@ -42,6 +51,36 @@ class MqttConnectionsRegistrar implements ImportBeanDefinitionRegistrar {
 			definition.setPrimary(MqttBootProperties.DEFAULT_CONNECTION.equals(name));
 			registry.registerBeanDefinition(beanName, definition);
 		}
+		for (String name : connectionNames(this.environment)) {
+			String beanName = templateBeanName(name);
+			if (registry.containsBeanDefinition(beanName)) {
+				continue;
+			}
+			RootBeanDefinition definition = new RootBeanDefinition(MqttTemplate.class);
+			definition.setInstanceSupplier(() -> createTemplate(name));
+			definition.setPrimary(MqttBootProperties.DEFAULT_CONNECTION.equals(name));
+			// destroyed before its connection, so that pending requests fail before the client goes away
+			definition.setDependsOn(connectionBeanName(name));
+			registry.registerBeanDefinition(beanName, definition);
+		}
+	}
+
+	private MqttTemplate createTemplate(String name) {
+		MqttConnection connection = this.beanFactory.getBean(connectionBeanName(name), MqttConnection.class);
+		MessageConverter converter = this.beanFactory.getBean(MESSAGE_CONVERTER_BEAN_NAME, MessageConverter.class);
+		MqttTemplate template = new MqttTemplate(connection, converter);
+		MqttBootProperties.Template properties = this.beanFactory.getBean(MqttBootProperties.class).getTemplate();
+		template.setDefaultQos(properties.getDefaultQos());
+		template.setDefaultRetained(properties.isDefaultRetained());
+		template.setPublishTimeout(properties.getPublishTimeout());
+		template.setReplyTimeout(properties.getReplyTimeout());
+		if (MICROMETER_PRESENT) {
+			MqttPublishTimers.apply(this.beanFactory, name, template);
+		}
+		this.beanFactory.getBeanProvider(MqttTemplateCustomizer.class)
+			.orderedStream()
+			.forEach((customizer) -> customizer.customize(name, template));
+		return template;
 	}
 
 	/**
@@ -66,6 +105,15 @@ class MqttConnectionsRegistrar implements ImportBeanDefinitionRegistrar {
 	 */
 	static String connectionBeanName(String name) {
 		return MqttBootProperties.DEFAULT_CONNECTION.equals(name) ? "mqttConnection" : name + "MqttConnection";
+	}
+
+	/**
+	 * Return the bean name of a connection's template.
+	 * @param name the connection name
+	 * @return {@code mqttTemplate} for {@code default}, else {@code <name>MqttTemplate}
+	 */
+	static String templateBeanName(String name) {
+		return MqttBootProperties.DEFAULT_CONNECTION.equals(name) ? "mqttTemplate" : name + "MqttTemplate";
 	}
 
 }

@@ -1,0 +1,58 @@
+package io.github.mqttboot.autoconfigure;
+
+import java.util.concurrent.TimeUnit;
+
+import io.github.mqttboot.core.MqttTemplate;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import org.springframework.beans.factory.BeanFactory;
+
+/**
+ * The {@code mqtt.publish} timer of one connection (tags {@code connection}, {@code qos}, {@code outcome}), as a
+ * {@link MqttTemplate.PublishRecorder}. Only loaded when Micrometer is on the classpath; the six timers are
+ * registered up front so that a publish only records.
+ */
+final class MqttPublishTimers implements MqttTemplate.PublishRecorder {
+
+	static final String METER_NAME = "mqtt.publish";
+
+	private final Timer[] success = new Timer[3];
+
+	private final Timer[] failure = new Timer[3];
+
+	MqttPublishTimers(MeterRegistry registry, String connection) {
+		for (int qos = 0; qos <= 2; qos++) {
+			this.success[qos] = timer(registry, connection, qos, "success");
+			this.failure[qos] = timer(registry, connection, qos, "failure");
+		}
+	}
+
+	private static Timer timer(MeterRegistry registry, String connection, int qos, String outcome) {
+		return Timer.builder(METER_NAME)
+			.description("Time from publish to the broker's acknowledgement")
+			.tag("connection", connection)
+			.tag("qos", Integer.toString(qos))
+			.tag("outcome", outcome)
+			.register(registry);
+	}
+
+	@Override
+	public void record(int qos, boolean success, long durationNanos) {
+		(success ? this.success : this.failure)[qos].record(durationNanos, TimeUnit.NANOSECONDS);
+	}
+
+	/**
+	 * Set the timers on a template when the context has a {@link MeterRegistry}.
+	 * @param beanFactory where to look for the registry
+	 * @param connection the connection name
+	 * @param template the template
+	 */
+	static void apply(BeanFactory beanFactory, String connection, MqttTemplate template) {
+		MeterRegistry registry = beanFactory.getBeanProvider(MeterRegistry.class).getIfUnique();
+		if (registry != null) {
+			template.setPublishRecorder(new MqttPublishTimers(registry, connection));
+		}
+	}
+
+}

@@ -1,0 +1,824 @@
+package io.github.mqttboot.core;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.integration.mqtt.support.MqttHeaders;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.util.Assert;
+import org.springframework.util.MimeType;
+
+/**
+ * Publishes to one {@link MqttConnection}, and runs MQTT 5 request/response over it. Thread-safe: one template
+ * serves every thread of an application.
+ * <p>
+ * Nothing blocks: {@code publish} hands the message to the MQTT client and returns a future that the client's
+ * acknowledgement completes. Each publish is bounded by the {@linkplain #setPublishTimeout publish timeout}, so no
+ * future waits forever, also while the message sits in the offline buffer. QoS 1/2 publishes are held back (not
+ * failed) while the broker's Receive Maximum of unacknowledged messages is reached.
+ * <p>
+ * Payloads: {@code byte[]} as is; a {@code String} as UTF-8 with payload format indicator 1 and content type
+ * {@code text/plain}; any other object through the {@link MessageConverter} (the application's converters, then
+ * JSON as {@code application/json} with the auto-configuration's chain).
+ */
+public class MqttTemplate implements MqttOperations, DisposableBean {
+
+	/**
+	 * Header that sets the MQTT 5 Payload Format Indicator in {@link #publish(Message)} ({@code Boolean}, or
+	 * {@code 1}/{@code 0}). Without it, the indicator is set for {@code String} payloads and for UTF-8 content
+	 * types (JSON, or a {@code charset=UTF-8} parameter).
+	 */
+	public static final String PAYLOAD_FORMAT_INDICATOR = MqttHeaders.PREFIX + "payloadFormatIndicator";
+
+	static final String TEXT_PLAIN = "text/plain";
+
+	private static final Log logger = LogFactory.getLog(MqttTemplate.class);
+
+	private static final int MAX_TOPIC_BYTES = 65_535;
+
+	private static final long MAX_MESSAGE_EXPIRY = 0xFFFF_FFFFL;
+
+	private static final int FIRST_FAILURE_REASON_CODE = 0x80;
+
+	private final MqttConnection connection;
+
+	private final MessageConverter messageConverter;
+
+	private final ReplyCorrelator replies;
+
+	private volatile int defaultQos = 1;
+
+	private volatile boolean defaultRetained;
+
+	private volatile long publishTimeoutNanos = Duration.ofSeconds(30).toNanos();
+
+	private volatile Duration replyTimeout = Duration.ofSeconds(30);
+
+	private volatile @Nullable PublishRecorder publishRecorder;
+
+	private static final int NO_PERMIT = 0;
+
+	private static final int HOLDS_PERMIT = 1;
+
+	private static final int FINISHED = 2;
+
+	private static final AtomicIntegerFieldUpdater<Publication> PERMIT_STATE = AtomicIntegerFieldUpdater
+		.newUpdater(Publication.class, "permitState");
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final ConcurrentLinkedQueue<Publication> waiting = new ConcurrentLinkedQueue<>();
+
+	private final Object schedulerMonitor = new Object();
+
+	private volatile @Nullable ScheduledThreadPoolExecutor scheduler;
+
+	private volatile boolean closed;
+
+	/**
+	 * Create a template.
+	 * @param connection the connection to publish through
+	 * @param messageConverter converts payloads other than {@code byte[]} and {@code String} to bytes, and replies
+	 * to the requested type
+	 */
+	public MqttTemplate(MqttConnection connection, MessageConverter messageConverter) {
+		Assert.notNull(connection, "'connection' must not be null");
+		Assert.notNull(messageConverter, "'messageConverter' must not be null");
+		this.connection = connection;
+		this.messageConverter = messageConverter;
+		this.replies = new ReplyCorrelator(this);
+	}
+
+	/**
+	 * Return the connection this template publishes through.
+	 * @return the connection
+	 */
+	public MqttConnection getConnection() {
+		return this.connection;
+	}
+
+	/**
+	 * Return the converter for payloads and replies.
+	 * @return the message converter
+	 */
+	public MessageConverter getMessageConverter() {
+		return this.messageConverter;
+	}
+
+	/**
+	 * Set the QoS of publishes that do not name one.
+	 * @param defaultQos 0, 1 or 2 (default 1)
+	 */
+	public void setDefaultQos(int defaultQos) {
+		validateQos(defaultQos);
+		this.defaultQos = defaultQos;
+	}
+
+	/**
+	 * Return the QoS of publishes that do not name one.
+	 * @return the default QoS
+	 */
+	public int getDefaultQos() {
+		return this.defaultQos;
+	}
+
+	/**
+	 * Set whether publishes that do not say otherwise are retained.
+	 * @param defaultRetained whether to retain (default {@code false})
+	 */
+	public void setDefaultRetained(boolean defaultRetained) {
+		this.defaultRetained = defaultRetained;
+	}
+
+	/**
+	 * Return whether publishes that do not say otherwise are retained.
+	 * @return the default retained flag
+	 */
+	public boolean isDefaultRetained() {
+		return this.defaultRetained;
+	}
+
+	/**
+	 * Set the longest wait for the broker's acknowledgement; then the future fails with a
+	 * {@link MqttPublishException} caused by a {@link TimeoutException}. The message may still be delivered later.
+	 * @param publishTimeout a positive duration (default 30 s)
+	 */
+	public void setPublishTimeout(Duration publishTimeout) {
+		Assert.isTrue(publishTimeout != null && publishTimeout.toNanos() > 0, "'publishTimeout' must be positive");
+		this.publishTimeoutNanos = publishTimeout.toNanos();
+	}
+
+	/**
+	 * Return the longest wait for the broker's acknowledgement.
+	 * @return the publish timeout
+	 */
+	public Duration getPublishTimeout() {
+		return Duration.ofNanos(this.publishTimeoutNanos);
+	}
+
+	/**
+	 * Set how long {@link #request(String, Object, Class)} waits for a reply.
+	 * @param replyTimeout a positive duration (default 30 s)
+	 */
+	public void setReplyTimeout(Duration replyTimeout) {
+		Assert.isTrue(replyTimeout != null && replyTimeout.toNanos() > 0, "'replyTimeout' must be positive");
+		this.replyTimeout = replyTimeout;
+	}
+
+	/**
+	 * Return how long a request waits for its reply by default.
+	 * @return the reply timeout
+	 */
+	public Duration getReplyTimeout() {
+		return this.replyTimeout;
+	}
+
+	/**
+	 * Set what records the duration and outcome of every publish (the {@code mqtt.publish} timer).
+	 * @param publishRecorder the recorder, or {@code null} for none
+	 */
+	public void setPublishRecorder(@Nullable PublishRecorder publishRecorder) {
+		this.publishRecorder = publishRecorder;
+	}
+
+	// ---------------------------------------------------------------- publishing
+
+	@Override
+	public CompletableFuture<MqttPublishResult> publish(String topic, Object payload) {
+		return publish(topic, payload, this.defaultQos, this.defaultRetained);
+	}
+
+	@Override
+	public CompletableFuture<MqttPublishResult> publish(String topic, Object payload, int qos, boolean retained) {
+		validateTopic(topic);
+		validateQos(qos);
+		MqttMessage message = toMqttMessage(payload, null);
+		message.setQos(qos);
+		message.setRetained(retained);
+		return send(topic, message);
+	}
+
+	@Override
+	public CompletableFuture<MqttPublishResult> publish(Message<?> message) {
+		Assert.notNull(message, "'message' must not be null");
+		MessageHeaders headers = message.getHeaders();
+		Object topicHeader = headers.get(MqttHeaders.TOPIC);
+		if (!(topicHeader instanceof String topic)) {
+			throw new IllegalArgumentException("The message has no String '" + MqttHeaders.TOPIC + "' header: "
+					+ ((topicHeader != null) ? topicHeader.getClass().getName() : "null"));
+		}
+		validateTopic(topic);
+		MqttMessage mqttMessage = toMqttMessage(message.getPayload(), headers);
+		mapHeaders(headers, mqttMessage);
+		return send(topic, mqttMessage);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(String topic, Object payload, Class<T> replyType) {
+		return request(topic, payload, replyType, this.replyTimeout);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(String topic, Object payload, Class<T> replyType, Duration timeout) {
+		validateTopic(topic);
+		Assert.notNull(replyType, "'replyType' must not be null");
+		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
+		MqttMessage message = toMqttMessage(payload, null);
+		message.setQos(this.defaultQos);
+		return this.replies.request(topic, message, replyType, timeout);
+	}
+
+	/**
+	 * Send a ready message: the one place every publish of this template goes through (requests included), from
+	 * the caller's thread. An observation (tracing) would wrap this call and add its propagation fields to the
+	 * message's user properties before handing it on.
+	 */
+	CompletableFuture<MqttPublishResult> send(String topic, MqttMessage message) {
+		Publication publication = new Publication(topic, message);
+		if (this.closed) {
+			publication.fail(MqttPublishException.NO_REASON_CODE, "the template is closed", null);
+			return publication.future;
+		}
+		if (!this.connection.isConnected() && !this.connection.isOfflineBufferEnabled()) {
+			publication.fail(MqttPublishException.NO_REASON_CODE, "connection '" + this.connection.getName()
+					+ "' is not connected (and the offline buffer is off)", null);
+			return publication.future;
+		}
+		try {
+			publication.timeout = scheduler().schedule(publication, this.publishTimeoutNanos, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			publication.fail(MqttPublishException.NO_REASON_CODE, "the template is closed", ex);
+			return publication.future;
+		}
+		dispatch(publication);
+		return publication.future;
+	}
+
+	// QoS 1/2 publishes take one of the broker's Receive Maximum slots while connected: Paho fails a publish beyond
+	// the window (and leaks the packet identifier it had taken), so the rest wait here until a slot frees.
+	private void dispatch(Publication publication) {
+		if (publication.qos == 0 || !this.connection.isConnected()) {
+			publication.attempt();
+			return;
+		}
+		if (tryAcquire()) {
+			if (publication.takePermit()) {
+				publication.attempt();
+			}
+			else {
+				releasePermit();
+			}
+			return;
+		}
+		this.waiting.offer(publication);
+		drainWaiting();
+	}
+
+	private boolean tryAcquire() {
+		int limit = receiveMaximum();
+		while (true) {
+			int current = this.inFlight.get();
+			if (current >= limit) {
+				return false;
+			}
+			if (this.inFlight.compareAndSet(current, current + 1)) {
+				return true;
+			}
+		}
+	}
+
+	private int receiveMaximum() {
+		MqttProperties connack = this.connection.getConnackProperties();
+		Integer maximum = (connack != null) ? connack.getReceiveMaximum() : null;
+		return (maximum != null && maximum > 0) ? maximum : 65_535;
+	}
+
+	private void releasePermit() {
+		this.inFlight.decrementAndGet();
+		drainWaiting();
+	}
+
+	private void drainWaiting() {
+		while (!this.waiting.isEmpty() && tryAcquire()) {
+			Publication next = this.waiting.poll();
+			if (next == null || !next.takePermit()) {
+				// nothing waits any more, or it timed out while waiting: hand the slot back
+				this.inFlight.decrementAndGet();
+				continue;
+			}
+			next.attempt();
+		}
+	}
+
+	/**
+	 * Return the executor for publish timeouts and retries, started on first use (one daemon thread).
+	 */
+	ScheduledThreadPoolExecutor scheduler() {
+		ScheduledThreadPoolExecutor current = this.scheduler;
+		if (current != null) {
+			return current;
+		}
+		synchronized (this.schedulerMonitor) {
+			if (this.scheduler == null) {
+				if (this.closed) {
+					throw new RejectedExecutionException("closed");
+				}
+				String name = "mqtt-" + this.connection.getName() + "-template";
+				ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
+					Thread thread = new Thread(runnable, name);
+					thread.setDaemon(true);
+					return thread;
+				});
+				executor.setRemoveOnCancelPolicy(true);
+				this.scheduler = executor;
+			}
+			return this.scheduler;
+		}
+	}
+
+	// ---------------------------------------------------------------- conversion and headers
+
+	private MqttMessage toMqttMessage(Object payload, @Nullable MessageHeaders headers) {
+		Assert.notNull(payload, "'payload' must not be null");
+		Object contentType = (headers != null) ? headers.get(MessageHeaders.CONTENT_TYPE) : null;
+		byte[] bytes;
+		boolean utf8;
+		if (payload instanceof byte[] raw) {
+			bytes = raw;
+			utf8 = false;
+		}
+		else if (payload instanceof String text) {
+			bytes = text.getBytes(StandardCharsets.UTF_8);
+			utf8 = true;
+			if (contentType == null) {
+				contentType = TEXT_PLAIN;
+			}
+		}
+		else {
+			Message<?> converted = this.messageConverter.toMessage(payload, headers);
+			if (converted == null) {
+				throw new MessageConversionException("No converter for a payload of type "
+						+ payload.getClass().getName() + ((contentType != null) ? " as " + contentType : ""));
+			}
+			Object convertedPayload = converted.getPayload();
+			if (convertedPayload instanceof byte[] raw) {
+				bytes = raw;
+			}
+			else if (convertedPayload instanceof String text) {
+				bytes = text.getBytes(StandardCharsets.UTF_8);
+			}
+			else {
+				throw new MessageConversionException("The converter turned a " + payload.getClass().getName()
+						+ " into a " + convertedPayload.getClass().getName() + ", not byte[] or String");
+			}
+			contentType = converted.getHeaders().get(MessageHeaders.CONTENT_TYPE);
+			utf8 = isUtf8(contentType);
+		}
+		MqttMessage message = new MqttMessage(bytes);
+		MqttProperties properties = new MqttProperties();
+		if (contentType != null) {
+			properties.setContentType(contentType.toString());
+		}
+		properties.setPayloadFormat(utf8);
+		message.setProperties(properties);
+		return message;
+	}
+
+	private static boolean isUtf8(@Nullable Object contentType) {
+		if (contentType == null) {
+			return false;
+		}
+		MimeType mimeType;
+		try {
+			mimeType = (contentType instanceof MimeType type) ? type : MimeType.valueOf(contentType.toString());
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+		if (mimeType.getCharset() != null) {
+			return StandardCharsets.UTF_8.equals(mimeType.getCharset());
+		}
+		String subtype = mimeType.getSubtype();
+		// RFC 8259: JSON exchanged between systems is UTF-8
+		return "application".equals(mimeType.getType()) && ("json".equals(subtype) || subtype.endsWith("+json"));
+	}
+
+	private void mapHeaders(MessageHeaders headers, MqttMessage message) {
+		MqttProperties properties = message.getProperties();
+		int qos = this.defaultQos;
+		boolean retained = this.defaultRetained;
+		for (Map.Entry<String, Object> header : headers.entrySet()) {
+			String name = header.getKey();
+			Object value = header.getValue();
+			if (value == null) {
+				continue;
+			}
+			if (name.startsWith(MqttHeaders.PREFIX)) {
+				switch (name) {
+					case MqttHeaders.QOS -> {
+						qos = intValue(name, value);
+						validateQos(qos);
+					}
+					case MqttHeaders.RETAINED -> retained = booleanValue(name, value);
+					case MqttHeaders.RESPONSE_TOPIC -> {
+						if (!(value instanceof String responseTopic)) {
+							throw wrongType(name, value, "String");
+						}
+						validateTopic(responseTopic);
+						properties.setResponseTopic(responseTopic);
+					}
+					case MqttHeaders.CORRELATION_DATA -> properties.setCorrelationData(bytesValue(name, value));
+					case MqttHeaders.MESSAGE_EXPIRY_INTERVAL -> properties.setMessageExpiryInterval(expiry(value));
+					case PAYLOAD_FORMAT_INDICATOR -> properties.setPayloadFormat(booleanValue(name, value));
+					default -> {
+						// mqtt_topic is read by publish(Message); received-side headers (mqtt_receivedTopic…) of a
+						// forwarded message do not apply to the outbound one
+					}
+				}
+			}
+			else if (!isSpringHeader(name)) {
+				properties.getUserProperties().add(new UserProperty(name, stringValue(value)));
+			}
+		}
+		message.setQos(qos);
+		message.setRetained(retained);
+	}
+
+	private static boolean isSpringHeader(String name) {
+		return switch (name) {
+			case MessageHeaders.ID, MessageHeaders.TIMESTAMP, MessageHeaders.CONTENT_TYPE,
+					MessageHeaders.REPLY_CHANNEL, MessageHeaders.ERROR_CHANNEL -> true;
+			default -> false;
+		};
+	}
+
+	private static String stringValue(Object value) {
+		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : value.toString();
+	}
+
+	private static int intValue(String name, Object value) {
+		if (value instanceof Number number) {
+			return number.intValue();
+		}
+		if (value instanceof String text) {
+			try {
+				return Integer.parseInt(text.trim());
+			}
+			catch (NumberFormatException ex) {
+				throw wrongType(name, value, "an integer");
+			}
+		}
+		throw wrongType(name, value, "Integer");
+	}
+
+	private static boolean booleanValue(String name, Object value) {
+		if (value instanceof Boolean flag) {
+			return flag;
+		}
+		if (value instanceof Number number) {
+			return number.intValue() != 0;
+		}
+		if (value instanceof String text) {
+			return Boolean.parseBoolean(text.trim()) || "1".equals(text.trim());
+		}
+		throw wrongType(name, value, "Boolean");
+	}
+
+	private static byte[] bytesValue(String name, Object value) {
+		if (value instanceof byte[] bytes) {
+			return bytes;
+		}
+		if (value instanceof String text) {
+			return text.getBytes(StandardCharsets.UTF_8);
+		}
+		throw wrongType(name, value, "byte[] or String");
+	}
+
+	private static long expiry(Object value) {
+		long seconds;
+		if (value instanceof Duration duration) {
+			seconds = duration.toSeconds();
+		}
+		else if (value instanceof Number number) {
+			seconds = number.longValue();
+		}
+		else if (value instanceof String text) {
+			try {
+				seconds = Long.parseLong(text.trim());
+			}
+			catch (NumberFormatException ex) {
+				throw wrongType(MqttHeaders.MESSAGE_EXPIRY_INTERVAL, value, "seconds");
+			}
+		}
+		else {
+			throw wrongType(MqttHeaders.MESSAGE_EXPIRY_INTERVAL, value, "Long, Integer, Duration or String");
+		}
+		if (seconds < 0 || seconds > MAX_MESSAGE_EXPIRY) {
+			throw new IllegalArgumentException("Header '" + MqttHeaders.MESSAGE_EXPIRY_INTERVAL
+					+ "' must be between 0 and 4294967295 seconds, not " + seconds);
+		}
+		return seconds;
+	}
+
+	private static IllegalArgumentException wrongType(String name, Object value, String expected) {
+		return new IllegalArgumentException("Header '" + name + "' must be " + expected + ", not "
+				+ value.getClass().getName() + " '" + value + "'");
+	}
+
+	/**
+	 * Check a topic to publish to: not empty, no wildcard ({@code +}, {@code #}), no null character, at most 65,535
+	 * bytes in UTF-8.
+	 * @param topic the topic
+	 * @throws IllegalArgumentException naming the topic and the rule it breaks
+	 */
+	static void validateTopic(@Nullable String topic) {
+		if (topic == null || topic.isEmpty()) {
+			throw new IllegalArgumentException("Invalid MQTT topic '" + topic + "': a topic must not be empty");
+		}
+		int length = topic.length();
+		for (int i = 0; i < length; i++) {
+			char c = topic.charAt(i);
+			if (c == '+' || c == '#') {
+				throw new IllegalArgumentException("Invalid MQTT topic '" + topic
+						+ "': wildcards ('+', '#') are not allowed in a topic to publish to");
+			}
+			if (c == '\u0000') {
+				throw new IllegalArgumentException("Invalid MQTT topic '" + topic.replace("\u0000", "\\u0000")
+						+ "': the null character (U+0000) is not allowed");
+			}
+		}
+		// a char takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars): count only when it could matter
+		if (length > MAX_TOPIC_BYTES / 3) {
+			int bytes = utf8Length(topic);
+			if (bytes > MAX_TOPIC_BYTES) {
+				throw new IllegalArgumentException("Invalid MQTT topic '" + topic.substring(0, 64) + "…': " + bytes
+						+ " bytes in UTF-8, more than the 65,535 allowed");
+			}
+		}
+	}
+
+	private static int utf8Length(String text) {
+		int bytes = 0;
+		int length = text.length();
+		for (int i = 0; i < length; i++) {
+			char c = text.charAt(i);
+			if (c < 0x80) {
+				bytes++;
+			}
+			else if (c < 0x800) {
+				bytes += 2;
+			}
+			else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
+				bytes += 4;
+				i++;
+			}
+			else {
+				bytes += 3;
+			}
+		}
+		return bytes;
+	}
+
+	private static void validateQos(int qos) {
+		if (qos < 0 || qos > 2) {
+			throw new IllegalArgumentException("Invalid MQTT QoS " + qos + ": must be 0, 1 or 2");
+		}
+	}
+
+	// ---------------------------------------------------------------- lifecycle
+
+	/**
+	 * Stop the template: pending requests fail, new publishes fail, publishes in flight still complete or time out.
+	 */
+	@Override
+	public void destroy() {
+		this.closed = true;
+		this.replies.close();
+		ScheduledThreadPoolExecutor executor;
+		synchronized (this.schedulerMonitor) {
+			executor = this.scheduler;
+		}
+		if (executor != null) {
+			// delayed tasks (timeouts of publishes still in flight) keep running, then the thread ends
+			executor.shutdown();
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "MqttTemplate[" + this.connection.getName() + "]";
+	}
+
+	/**
+	 * Records the duration and outcome of every publish, from the call to the broker's acknowledgement (or the
+	 * failure). Called once per publish on the thread that completed it; it must be cheap and must not throw.
+	 */
+	@FunctionalInterface
+	public interface PublishRecorder {
+
+		/**
+		 * Record a finished publish.
+		 * @param qos the QoS the message was published with
+		 * @param success whether the broker accepted it
+		 * @param durationNanos the time from the call to the outcome, in nanoseconds
+		 */
+		void record(int qos, boolean success, long durationNanos);
+
+	}
+
+	/**
+	 * One publish: Paho's action listener for its token, the timeout task and the retry task in one object.
+	 */
+	private final class Publication implements MqttActionListener, Runnable {
+
+		final String topic;
+
+		final MqttMessage message;
+
+		final int qos;
+
+		final long startNanos = System.nanoTime();
+
+		final CompletableFuture<MqttPublishResult> future = new CompletableFuture<>();
+
+		volatile @Nullable ScheduledFuture<?> timeout;
+
+		// NO_PERMIT -> HOLDS_PERMIT -> FINISHED, or NO_PERMIT -> FINISHED: a permit is released exactly once
+		volatile int permitState;
+
+		private int retries;
+
+		Publication(String topic, MqttMessage message) {
+			this.topic = topic;
+			this.message = message;
+			this.qos = message.getQos();
+		}
+
+		boolean takePermit() {
+			return PERMIT_STATE.compareAndSet(this, NO_PERMIT, HOLDS_PERMIT);
+		}
+
+		void attempt() {
+			if (this.future.isDone()) {
+				return;
+			}
+			MqttAsyncClient client = MqttTemplate.this.connection.getClient();
+			if (client == null) {
+				fail(MqttPublishException.NO_REASON_CODE,
+						"connection '" + MqttTemplate.this.connection.getName() + "' is not started", null);
+				return;
+			}
+			try {
+				client.publish(this.topic, this.message, null, this);
+				if (logger.isTraceEnabled()) {
+					logger.trace("[" + MqttTemplate.this.connection.getName() + "] publishing to '" + this.topic
+							+ "' (QoS " + this.qos + ", " + this.message.getPayload().length + " bytes)");
+				}
+			}
+			catch (MqttException ex) {
+				switch (ex.getReasonCode()) {
+					case MqttClientException.REASON_CODE_MAX_INFLIGHT -> retryLater();
+					case MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED,
+							MqttClientException.REASON_CODE_CLIENT_DISCONNECTING,
+							MqttClientException.REASON_CODE_CLIENT_CLOSED ->
+						fail(MqttPublishException.NO_REASON_CODE, "connection '"
+								+ MqttTemplate.this.connection.getName() + "' is not connected", ex);
+					case MqttClientException.REASON_CODE_DISCONNECTED_BUFFER_FULL ->
+						fail(MqttPublishException.NO_REASON_CODE, "the offline buffer of connection '"
+								+ MqttTemplate.this.connection.getName() + "' is full", ex);
+					default -> fail(brokerReasonCode(ex.getReasonCode()), MqttConnection.describe(ex), ex);
+				}
+			}
+			catch (RuntimeException ex) {
+				fail(MqttPublishException.NO_REASON_CODE, MqttConnection.describe(ex), ex);
+			}
+		}
+
+		// the in-flight window is full with messages that are not ours (another publisher on the connection)
+		private void retryLater() {
+			long delayMillis = Math.min(50, 1L << Math.min(this.retries++, 5));
+			try {
+				scheduler().schedule(this::attempt, delayMillis, TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				fail(MqttPublishException.NO_REASON_CODE, "the template is closed", ex);
+			}
+		}
+
+		@Override
+		public void onSuccess(IMqttToken token) {
+			try {
+				int[] reasonCodes = token.getReasonCodes();
+				int reasonCode = 0;
+				if (reasonCodes != null) {
+					for (int code : reasonCodes) {
+						if (code >= FIRST_FAILURE_REASON_CODE) {
+							reasonCode = code;
+							break;
+						}
+						if (reasonCode == 0) {
+							reasonCode = code;
+						}
+					}
+				}
+				MqttProperties response = token.getResponseProperties();
+				String reasonString = (response != null) ? response.getReasonString() : null;
+				if (reasonCode >= FIRST_FAILURE_REASON_CODE) {
+					fail(reasonCode, "the broker rejected it with reason code 0x" + Integer.toHexString(reasonCode)
+							+ ((reasonString != null) ? " (" + reasonString + ")" : ""), null);
+					return;
+				}
+				complete(new MqttPublishResult(this.topic, token.getMessageId(), this.qos, reasonCode, reasonString));
+			}
+			catch (Throwable ex) {
+				fail(MqttPublishException.NO_REASON_CODE, MqttConnection.describe(ex), ex);
+			}
+		}
+
+		@Override
+		public void onFailure(IMqttToken token, Throwable exception) {
+			int reasonCode = (exception instanceof MqttException mqtt) ? brokerReasonCode(mqtt.getReasonCode())
+					: MqttPublishException.NO_REASON_CODE;
+			fail(reasonCode, MqttConnection.describe(exception), exception);
+		}
+
+		// the publish timeout
+		@Override
+		public void run() {
+			fail(MqttPublishException.NO_REASON_CODE,
+					"no acknowledgement within " + Duration.ofNanos(MqttTemplate.this.publishTimeoutNanos),
+					new TimeoutException("MQTT publish to '" + this.topic + "' timed out"));
+		}
+
+		private void complete(MqttPublishResult result) {
+			if (this.future.complete(result)) {
+				finished(true);
+			}
+		}
+
+		void fail(int reasonCode, String reason, @Nullable Throwable cause) {
+			MqttPublishException exception = new MqttPublishException(MqttTemplate.this.connection.getName(),
+					this.topic, reasonCode, "Publish to '" + this.topic + "' on connection '"
+							+ MqttTemplate.this.connection.getName() + "' failed: " + reason,
+					cause);
+			if (this.future.completeExceptionally(exception)) {
+				if (logger.isDebugEnabled()) {
+					logger.debug(exception.getMessage());
+				}
+				finished(false);
+			}
+		}
+
+		private void finished(boolean success) {
+			ScheduledFuture<?> task = this.timeout;
+			if (task != null) {
+				task.cancel(false);
+			}
+			if (PERMIT_STATE.getAndSet(this, FINISHED) == HOLDS_PERMIT) {
+				releasePermit();
+			}
+			PublishRecorder recorder = MqttTemplate.this.publishRecorder;
+			if (recorder != null) {
+				try {
+					recorder.record(this.qos, success, System.nanoTime() - this.startNanos);
+				}
+				catch (RuntimeException ex) {
+					logger.debug("Publish recorder failed", ex);
+				}
+			}
+		}
+
+		private static int brokerReasonCode(int code) {
+			return (code >= FIRST_FAILURE_REASON_CODE && code <= 0xFF) ? code : MqttPublishException.NO_REASON_CODE;
+		}
+
+	}
+
+}
