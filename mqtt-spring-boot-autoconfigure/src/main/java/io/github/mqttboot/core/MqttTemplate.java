@@ -2,14 +2,15 @@ package io.github.mqttboot.core;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
@@ -91,9 +92,15 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 	private static final AtomicIntegerFieldUpdater<Publication> PERMIT_STATE = AtomicIntegerFieldUpdater
 		.newUpdater(Publication.class, "permitState");
 
+	private final Object sendMonitor = new Object();
+
 	private final AtomicInteger inFlight = new AtomicInteger();
 
-	private final ConcurrentLinkedQueue<Publication> waiting = new ConcurrentLinkedQueue<>();
+	private final ArrayDeque<Publication> waiting = new ArrayDeque<>();
+
+	private volatile int waitingCount;
+
+	private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
 	private final Object schedulerMonitor = new Object();
 
@@ -281,37 +288,45 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		return publication.future;
 	}
 
-	// QoS 1/2 publishes take one of the broker's Receive Maximum slots while connected: Paho fails a publish beyond
-	// the window (and leaks the packet identifier it had taken), so the rest wait here until a slot frees.
+	/*
+	 * Flow control. Paho fails a publish while the broker's Receive Maximum of unacknowledged QoS 1/2 messages is
+	 * reached (its "max in-flight" error), and such a failed call leaks the packet identifier and the topic alias it
+	 * had taken, which later breaks the connection (DISCONNECT 0x94). Paho also assigns topic aliases without a
+	 * lock, so concurrent callers can make an alias arrive before its mapping. Hence every publish of this template
+	 * reaches Paho under sendMonitor, in order, and only while the window has room; the others wait in `waiting`.
+	 * Completions (on Paho's threads) never take the monitor: they free the slot and let the template's own thread
+	 * hand on what waits. The monitor is held only for the non-blocking hand-over to Paho, never while waiting for
+	 * the broker.
+	 */
 	private void dispatch(Publication publication) {
-		if (publication.qos == 0 || !this.connection.isConnected()) {
-			publication.attempt();
-			return;
-		}
-		if (tryAcquire()) {
-			if (publication.takePermit()) {
+		synchronized (this.sendMonitor) {
+			if (this.waiting.isEmpty() && admit(publication)) {
 				publication.attempt();
+				return;
 			}
-			else {
-				releasePermit();
-			}
-			return;
+			this.waiting.addLast(publication);
+			this.waitingCount = this.waiting.size();
+			// a slot may have been freed after admit() looked, by a completion that saw no waiter yet
+			drainWaiting();
 		}
-		this.waiting.offer(publication);
-		drainWaiting();
 	}
 
-	private boolean tryAcquire() {
-		int limit = receiveMaximum();
-		while (true) {
-			int current = this.inFlight.get();
-			if (current >= limit) {
-				return false;
-			}
-			if (this.inFlight.compareAndSet(current, current + 1)) {
-				return true;
-			}
+	// under sendMonitor: only this method increments inFlight, completions decrement it from any thread
+	private boolean admit(Publication publication) {
+		if (!this.connection.isConnected()) {
+			return true; // to Paho's offline buffer, or fail at once
 		}
+		int limit = receiveMaximum();
+		if (this.inFlight.get() >= limit) {
+			return false;
+		}
+		if (publication.qos > 0) {
+			if (!publication.takePermit()) {
+				return true; // already finished (timed out): attempt() does nothing
+			}
+			this.inFlight.incrementAndGet();
+		}
+		return true;
 	}
 
 	private int receiveMaximum() {
@@ -320,21 +335,64 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		return (maximum != null && maximum > 0) ? maximum : 65_535;
 	}
 
+	// any thread, never blocks
 	private void releasePermit() {
 		this.inFlight.decrementAndGet();
-		drainWaiting();
+		if (this.waitingCount > 0) {
+			scheduleDrain(0);
+		}
 	}
 
-	private void drainWaiting() {
-		while (!this.waiting.isEmpty() && tryAcquire()) {
-			Publication next = this.waiting.poll();
-			if (next == null || !next.takePermit()) {
-				// nothing waits any more, or it timed out while waiting: hand the slot back
-				this.inFlight.decrementAndGet();
-				continue;
-			}
-			next.attempt();
+	private void scheduleDrain(long delayMillis) {
+		if (!this.drainScheduled.compareAndSet(false, true)) {
+			return;
 		}
+		try {
+			scheduler().schedule(() -> {
+				this.drainScheduled.set(false);
+				synchronized (this.sendMonitor) {
+					drainWaiting();
+				}
+			}, delayMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			this.drainScheduled.set(false);
+			synchronized (this.sendMonitor) {
+				Publication next;
+				while ((next = this.waiting.pollFirst()) != null) {
+					next.fail(MqttPublishException.NO_REASON_CODE, "the template is closed", ex);
+				}
+				this.waitingCount = 0;
+			}
+		}
+	}
+
+	// under sendMonitor
+	private void drainWaiting() {
+		Publication next;
+		while ((next = this.waiting.peekFirst()) != null) {
+			if (!next.future.isDone()) {
+				if (!admit(next)) {
+					break;
+				}
+				this.waiting.pollFirst();
+				if (!next.attempt()) {
+					break; // put back for a later retry
+				}
+			}
+			else {
+				this.waiting.pollFirst();
+			}
+		}
+		this.waitingCount = this.waiting.size();
+	}
+
+	// under sendMonitor: Paho refused for a full window that other publishers on the connection filled
+	private void retryFirst(Publication publication) {
+		publication.releasePermitIfHeld();
+		this.waiting.addFirst(publication);
+		this.waitingCount = this.waiting.size();
+		scheduleDrain(Math.min(50, 1L << Math.min(publication.retries++, 5)));
 	}
 
 	/**
@@ -673,7 +731,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		// NO_PERMIT -> HOLDS_PERMIT -> FINISHED, or NO_PERMIT -> FINISHED: a permit is released exactly once
 		volatile int permitState;
 
-		private int retries;
+		int retries; // guarded by sendMonitor
 
 		Publication(String topic, MqttMessage message) {
 			this.topic = topic;
@@ -685,15 +743,16 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 			return PERMIT_STATE.compareAndSet(this, NO_PERMIT, HOLDS_PERMIT);
 		}
 
-		void attempt() {
+		// under sendMonitor; false when Paho's window was full and the publication waits again
+		boolean attempt() {
 			if (this.future.isDone()) {
-				return;
+				return true;
 			}
 			MqttAsyncClient client = MqttTemplate.this.connection.getClient();
 			if (client == null) {
 				fail(MqttPublishException.NO_REASON_CODE,
 						"connection '" + MqttTemplate.this.connection.getName() + "' is not started", null);
-				return;
+				return true;
 			}
 			try {
 				client.publish(this.topic, this.message, null, this);
@@ -704,7 +763,12 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 			}
 			catch (MqttException ex) {
 				switch (ex.getReasonCode()) {
-					case MqttClientException.REASON_CODE_MAX_INFLIGHT -> retryLater();
+					case MqttClientException.REASON_CODE_MAX_INFLIGHT -> {
+						// Paho may have put a topic alias into the properties before it refused
+						this.message.getProperties().setTopicAlias(null);
+						retryFirst(this);
+						return false;
+					}
 					case MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED,
 							MqttClientException.REASON_CODE_CLIENT_DISCONNECTING,
 							MqttClientException.REASON_CODE_CLIENT_CLOSED ->
@@ -719,16 +783,12 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 			catch (RuntimeException ex) {
 				fail(MqttPublishException.NO_REASON_CODE, MqttConnection.describe(ex), ex);
 			}
+			return true;
 		}
 
-		// the in-flight window is full with messages that are not ours (another publisher on the connection)
-		private void retryLater() {
-			long delayMillis = Math.min(50, 1L << Math.min(this.retries++, 5));
-			try {
-				scheduler().schedule(this::attempt, delayMillis, TimeUnit.MILLISECONDS);
-			}
-			catch (RejectedExecutionException ex) {
-				fail(MqttPublishException.NO_REASON_CODE, "the template is closed", ex);
+		void releasePermitIfHeld() {
+			if (PERMIT_STATE.compareAndSet(this, HOLDS_PERMIT, NO_PERMIT)) {
+				releasePermit();
 			}
 		}
 
@@ -755,7 +815,9 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 							+ ((reasonString != null) ? " (" + reasonString + ")" : ""), null);
 					return;
 				}
-				complete(new MqttPublishResult(this.topic, token.getMessageId(), this.qos, reasonCode, reasonString));
+				// Paho numbers QoS 0 messages too, but no packet identifier goes over the wire for them
+				int messageId = (this.qos > 0) ? token.getMessageId() : 0;
+				complete(new MqttPublishResult(this.topic, messageId, this.qos, reasonCode, reasonString));
 			}
 			catch (Throwable ex) {
 				fail(MqttPublishException.NO_REASON_CODE, MqttConnection.describe(ex), ex);
