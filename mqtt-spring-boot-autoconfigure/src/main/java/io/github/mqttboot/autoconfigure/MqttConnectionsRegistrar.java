@@ -27,16 +27,18 @@ class MqttConnectionsRegistrar implements ImportBeanDefinitionRegistrar {
 
 	private static final String MESSAGE_CONVERTER_BEAN_NAME = "mqttMessageConverter";
 
-	private static final boolean MICROMETER_PRESENT = ClassUtils.isPresent(
-			"io.micrometer.core.instrument.MeterRegistry", MqttConnectionsRegistrar.class.getClassLoader());
+	private static final String METER_REGISTRY_CLASS = "io.micrometer.core.instrument.MeterRegistry";
 
 	private final Environment environment;
 
 	private final BeanFactory beanFactory;
 
-	MqttConnectionsRegistrar(Environment environment, BeanFactory beanFactory) {
+	private final boolean micrometerPresent;
+
+	MqttConnectionsRegistrar(Environment environment, BeanFactory beanFactory, ClassLoader classLoader) {
 		this.environment = environment;
 		this.beanFactory = beanFactory;
+		this.micrometerPresent = ClassUtils.isPresent(METER_REGISTRY_CLASS, classLoader);
 	}
 
 	@Override
@@ -74,7 +76,7 @@ class MqttConnectionsRegistrar implements ImportBeanDefinitionRegistrar {
 		template.setDefaultRetained(properties.isDefaultRetained());
 		template.setPublishTimeout(properties.getPublishTimeout());
 		template.setReplyTimeout(properties.getReplyTimeout());
-		if (MICROMETER_PRESENT) {
+		if (this.micrometerPresent) {
 			MqttPublishTimers.apply(this.beanFactory, name, template);
 		}
 		this.beanFactory.getBeanProvider(MqttTemplateCustomizer.class)
