@@ -389,7 +389,9 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 	// under sendMonitor: Paho refused for a full window that other publishers on the connection filled
 	private void retryFirst(Publication publication) {
-		publication.releasePermitIfHeld();
+		if (PERMIT_STATE.compareAndSet(publication, HOLDS_PERMIT, NO_PERMIT)) {
+			this.inFlight.decrementAndGet(); // no drain now: the retry below comes after a pause
+		}
 		this.waiting.addFirst(publication);
 		this.waitingCount = this.waiting.size();
 		scheduleDrain(Math.min(50, 1L << Math.min(publication.retries++, 5)));
@@ -784,12 +786,6 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 				fail(MqttPublishException.NO_REASON_CODE, MqttConnection.describe(ex), ex);
 			}
 			return true;
-		}
-
-		void releasePermitIfHeld() {
-			if (PERMIT_STATE.compareAndSet(this, HOLDS_PERMIT, NO_PERMIT)) {
-				releasePermit();
-			}
 		}
 
 		@Override

@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.commons.logging.Log;
@@ -68,7 +69,7 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 
 	private @Nullable CompletableFuture<String> subscription;
 
-	private boolean callbackRegistered;
+	private final AtomicBoolean callbackRegistered = new AtomicBoolean();
 
 	private volatile boolean closed;
 
@@ -83,6 +84,13 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 		PendingReply<T> reply = new PendingReply<>(key, topic, replyType, timeout);
 		if (this.closed) {
 			reply.future.completeExceptionally(closedException(topic));
+			return reply.future;
+		}
+		if (!this.connection.isConnected() && !this.connection.isOfflineBufferEnabled()) {
+			reply.future.completeExceptionally(new MqttPublishException(this.connection.getName(), topic,
+					"Request to '" + topic + "' failed: connection '" + this.connection.getName()
+							+ "' is not connected (and the offline buffer is off)",
+					null));
 			return reply.future;
 		}
 		pending.put(key, reply);
@@ -122,12 +130,12 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 				current = new CompletableFuture<>();
 				this.subscription = current;
 				subscribeNow = true;
-				if (!this.callbackRegistered) {
-					// registered before the isConnected() check below: a connect in between still subscribes
-					this.connection.addCallback(this);
-					this.callbackRegistered = true;
-				}
 			}
+		}
+		// outside the monitor: the connection calls connectComplete() while it holds its callback set's lock
+		if (subscribeNow && this.callbackRegistered.compareAndSet(false, true)) {
+			// registered before the isConnected() check below: a connect in between still subscribes
+			this.connection.addCallback(this);
 		}
 		if (subscribeNow && this.connection.isConnected()) {
 			subscribe(replyTopicName(), current);
@@ -277,11 +285,8 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 	 */
 	void close() {
 		this.closed = true;
-		synchronized (this.monitor) {
-			if (this.callbackRegistered) {
-				this.connection.removeCallback(this);
-				this.callbackRegistered = false;
-			}
+		if (this.callbackRegistered.compareAndSet(true, false)) {
+			this.connection.removeCallback(this);
 		}
 		pending.values().removeIf((reply) -> {
 			if (reply.key.startsWith(this.keyPrefix)) {

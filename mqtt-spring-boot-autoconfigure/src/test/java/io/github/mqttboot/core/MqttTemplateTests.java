@@ -276,6 +276,20 @@ class MqttTemplateTests {
 	}
 
 	@Test
+	void requestWhileDisconnectedWithoutOfflineBufferFailsAtOnce() {
+		MqttConnection connection = connection((c) -> c.setAutomaticReconnect(false));
+		MqttTemplate template = template(connection);
+		broker.stop();
+		await().atMost(WAIT).until(() -> !connection.isConnected());
+		CompletableFuture<String> future = template.request("service/any", "x", String.class);
+		assertThat(future).failsWithin(Duration.ZERO)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(MqttPublishException.class)
+			.withMessageContaining("connection 'default' is not connected");
+	}
+
+	@Test
 	void publishWhileDisconnectedWithOfflineBufferCompletesAfterReconnect() throws Exception {
 		MqttConnection connection = connection((c) -> c.setBufferOptions(bufferOptions()));
 		MqttTemplate template = template(connection);
@@ -439,7 +453,20 @@ class MqttTemplateTests {
 	}
 
 	@Test
-	void requestUsesTheResponseInformationOfTheBrokerWhenItSendsOne() {
+	void requestDerivesTheReplyTopicFromTheConnackWhenResponseInformationIsRequested() throws Exception {
+		RawMqttClient spy = subscriber("service/info");
+		responder("service/info", (text) -> "info:" + text, Duration.ZERO);
+		MqttConnection connection = connection((c) -> c.getConnectionInfo().setRequestResponseInfo(true));
+		MqttTemplate template = template(connection);
+		assertThat(template.request("service/info", "x", String.class).get(20, TimeUnit.SECONDS)).isEqualTo("info:x");
+		String responseInformation = connection.getConnackProperties().getResponseInfo();
+		// HiveMQ CE sends none (null): then the reply topic is replies/<client id>
+		assertThat(spy.awaitMessage().message().getProperties().getResponseTopic())
+			.isEqualTo(ReplyCorrelator.replyTopic(responseInformation, connection.getClientId()));
+	}
+
+	@Test
+	void replyTopicIsResponseInformationPlusClientIdElseRepliesPlusClientId() {
 		assertThat(ReplyCorrelator.replyTopic("rr/base", "client-1")).isEqualTo("rr/base/client-1");
 		assertThat(ReplyCorrelator.replyTopic("rr/base/", "client-1")).isEqualTo("rr/base/client-1");
 		assertThat(ReplyCorrelator.replyTopic(null, "client-1")).isEqualTo("replies/client-1");
