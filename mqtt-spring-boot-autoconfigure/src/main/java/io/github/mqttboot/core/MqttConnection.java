@@ -567,7 +567,9 @@ public class MqttConnection extends Mqttv5ClientManager {
 				long timeout = this.disconnectTimeout.toMillis();
 				try {
 					if (current.isConnected()) {
-						current.disconnectForcibly(Math.min(timeout, 1000), timeout, false);
+						// DISCONNECT with reason 0x00: the broker discards the will and, with a session expiry,
+						// keeps the session (and the subscriptions in it) for the next start
+						current.disconnectForcibly(Math.min(timeout, 1000), timeout, 0, new MqttProperties());
 					}
 				}
 				catch (Exception ex) {
