@@ -483,6 +483,10 @@ public class MqttConnection extends Mqttv5ClientManager {
 				public void onSuccess(IMqttToken token) {
 					MqttConnection.this.sessionPresent = token.getSessionPresent();
 					MqttConnection.this.connackProperties = token.getResponseProperties();
+					// Paho calls this before connectComplete: mark the state connected now, so that whoever waits
+					// for the outcome (start()) sees it
+					MqttConnection.this.currentServerUri = current.getCurrentServerURI();
+					MqttConnection.this.connected = true;
 					outcome.complete(null);
 				}
 
@@ -564,15 +568,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 			}
 			MqttAsyncClient current = this.client;
 			if (current != null) {
-				long timeout = this.disconnectTimeout.toMillis();
-				try {
-					if (current.isConnected()) {
-						current.disconnectForcibly(Math.min(timeout, 1000), timeout, false);
-					}
-				}
-				catch (Exception ex) {
-					logger.debug("[" + this.name + "] disconnect failed: " + ex);
-				}
+				disconnect(current);
 				try {
 					current.close(true);
 				}
@@ -599,6 +595,28 @@ public class MqttConnection extends Mqttv5ClientManager {
 		}
 		finally {
 			this.lock.unlock();
+		}
+	}
+
+	private void disconnect(MqttAsyncClient current) {
+		long timeout = this.disconnectTimeout.toMillis();
+		try {
+			if (current.isConnected()) {
+				// DISCONNECT with reason 0x00: the broker discards the will and, with a session expiry, keeps the
+				// session (and the subscriptions in it) for the next start. The token completes once the packet is
+				// written.
+				current.disconnect(Math.min(timeout, 1000), null, null, 0, new MqttProperties())
+					.waitForCompletion(timeout);
+			}
+		}
+		catch (Exception ex) {
+			logger.debug("[" + this.name + "] disconnect failed, closing the network connection: " + ex);
+			try {
+				current.disconnectForcibly(0, 100, false);
+			}
+			catch (Exception ignored) {
+				// closing anyway
+			}
 		}
 	}
 

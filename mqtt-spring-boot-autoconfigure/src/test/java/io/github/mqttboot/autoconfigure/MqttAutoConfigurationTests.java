@@ -77,6 +77,23 @@ class MqttAutoConfigurationTests {
 	}
 
 	@Test
+	void customizersAdjustOptionsAndConnectionsPerName() {
+		this.runner.withPropertyValues("mqtt.connections.other.server-uris=tcp://127.0.0.1:4",
+				"mqtt.connections.other.automatic-reconnect=false", "mqtt.connections.other.connection-timeout=1s")
+			.withBean(MqttConnectionOptionsCustomizer.class,
+					() -> (name, options) -> options.setKeepAliveInterval("other".equals(name) ? 7 : 9))
+			.withBean(MqttConnectionCustomizer.class, () -> (connection) -> connection.setManualAcks(true))
+			.run((context) -> {
+				MqttConnection main = context.getBean("mqttConnection", MqttConnection.class);
+				MqttConnection other = context.getBean("otherMqttConnection", MqttConnection.class);
+				assertThat(main.getConnectionInfo().getKeepAliveInterval()).isEqualTo(9);
+				assertThat(other.getConnectionInfo().getKeepAliveInterval()).isEqualTo(7);
+				assertThat(main.isManualAcks()).isTrue();
+				assertThat(other.isManualAcks()).isTrue();
+			});
+	}
+
+	@Test
 	void namedConnectionsGetTheirOwnBeans() {
 		this.runner
 			.withPropertyValues("mqtt.connections.telemetry.server-uris=tcp://127.0.0.1:3",

@@ -1,0 +1,7 @@
+/**
+ * Micrometer meters for MQTT connections.
+ */
+@NullMarked
+package io.github.mqttboot.autoconfigure.metrics;
+
+import org.jspecify.annotations.NullMarked;
