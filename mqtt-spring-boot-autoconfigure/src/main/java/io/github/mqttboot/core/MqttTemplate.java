@@ -371,7 +371,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 	private void drainWaiting() {
 		Publication next;
 		while ((next = this.waiting.peekFirst()) != null) {
-			if (!next.future.isDone()) {
+			if (!next.isFinished()) {
 				if (!admit(next)) {
 					break;
 				}
@@ -730,7 +730,8 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 		volatile @Nullable ScheduledFuture<?> timeout;
 
-		// NO_PERMIT -> HOLDS_PERMIT -> FINISHED, or NO_PERMIT -> FINISHED: a permit is released exactly once
+		// NO_PERMIT -> HOLDS_PERMIT (-> NO_PERMIT on a retry) -> FINISHED: a permit is released exactly once, and
+		// FINISHED also marks the publication done before its future completes
 		volatile int permitState;
 
 		int retries; // guarded by sendMonitor
@@ -747,7 +748,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 		// under sendMonitor; false when Paho's window was full and the publication waits again
 		boolean attempt() {
-			if (this.future.isDone()) {
+			if (isFinished()) {
 				return true;
 			}
 			MqttAsyncClient client = MqttTemplate.this.connection.getClient();
@@ -835,31 +836,42 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 					new TimeoutException("MQTT publish to '" + this.topic + "' timed out"));
 		}
 
+		boolean isFinished() {
+			return this.permitState == FINISHED;
+		}
+
+		// the metrics are recorded before the future completes, so that whoever waited on it sees them
 		private void complete(MqttPublishResult result) {
-			if (this.future.complete(result)) {
-				finished(true);
+			if (finish(true)) {
+				this.future.complete(result);
 			}
 		}
 
 		void fail(int reasonCode, String reason, @Nullable Throwable cause) {
+			if (!finish(false)) {
+				return;
+			}
 			MqttPublishException exception = new MqttPublishException(MqttTemplate.this.connection.getName(),
 					this.topic, reasonCode, "Publish to '" + this.topic + "' on connection '"
 							+ MqttTemplate.this.connection.getName() + "' failed: " + reason,
 					cause);
-			if (this.future.completeExceptionally(exception)) {
-				if (logger.isDebugEnabled()) {
-					logger.debug(exception.getMessage());
-				}
-				finished(false);
+			if (logger.isDebugEnabled()) {
+				logger.debug(exception.getMessage());
 			}
+			this.future.completeExceptionally(exception);
 		}
 
-		private void finished(boolean success) {
+		// exactly once per publication, whichever of acknowledgement, failure and timeout comes first
+		private boolean finish(boolean success) {
+			int previous = PERMIT_STATE.getAndSet(this, FINISHED);
+			if (previous == FINISHED) {
+				return false;
+			}
 			ScheduledFuture<?> task = this.timeout;
 			if (task != null) {
 				task.cancel(false);
 			}
-			if (PERMIT_STATE.getAndSet(this, FINISHED) == HOLDS_PERMIT) {
+			if (previous == HOLDS_PERMIT) {
 				releasePermit();
 			}
 			PublishRecorder recorder = MqttTemplate.this.publishRecorder;
@@ -871,6 +883,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 					logger.debug("Publish recorder failed", ex);
 				}
 			}
+			return true;
 		}
 
 		private static int brokerReasonCode(int code) {
