@@ -25,6 +25,9 @@ import java.util.function.ToDoubleFunction;
  */
 public final class BenchmarkMain {
 
+	/** Rows that run only when {@code --only} names them. */
+	static final List<String> DIAGNOSTIC = List.of("paho-nodelay");
+
 	private BenchmarkMain() {
 	}
 
@@ -36,12 +39,16 @@ public final class BenchmarkMain {
 		adapters.add(new PahoAdapter(false));
 		adapters.add(new PahoAdapter(true));
 		adapters.add(new SpringIntegrationAdapter());
+		// diagnostic rows, only with --only
+		adapters.add(new PahoAdapter("paho-nodelay", true, 0));
 		// TODO(issue 7, phase 2): the starter's rows, one adapter class each:
 		// adapters.add(new StarterAdapter(ListenerMode.AFTER_PROCESSING, 1, Duration.ZERO)); // MqttTemplate + @MqttListener
 		// adapters.add(new StarterAdapter(ListenerMode.AFTER_PROCESSING, 4, Duration.ZERO)); // concurrency 4
 		// adapters.add(new StarterAdapter(ListenerMode.AFTER_PROCESSING, 1, Duration.ofMillis(1))); // 1 ms handler
 		// adapters.add(new StarterAdapter(ListenerMode.AFTER_PROCESSING, 4, Duration.ofMillis(1)));
-		// See StarterAdapterSketch for the shape.
+		// Each implements ClientAdapter: openPublisher wraps MqttTemplate.publish(...) (its CompletableFuture calls
+		// onComplete/onFailure), openSubscriber registers a listener endpoint on the topic whose handler calls the sink
+		// (then sleeps the handler time), ownsThread matches Paho's threads and the listener's worker threads.
 		return adapters;
 	}
 
@@ -82,6 +89,9 @@ public final class BenchmarkMain {
 		List<ClientAdapter> adapters = new ArrayList<>(adapters());
 		if (options.only != null) {
 			adapters.removeIf((a) -> !options.only.contains(a.name()));
+		}
+		else {
+			adapters.removeIf((a) -> DIAGNOSTIC.contains(a.name()));
 		}
 		List<Scenario> scenarios = new ArrayList<>(scenarios(options));
 		if (options.filter != null) {

@@ -17,19 +17,33 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 /**
  * Paho v5 {@link MqttAsyncClient} used directly, once as users write it ("raw": the defaults, only
  * {@link MemoryPersistence} so nothing is written to the working directory) and once the way the starter's
- * connection owner constructs it ("tuned": the socket factory from {@link MqttSocketFactories}).
+ * connection owner constructs it ("tuned": the socket factory from {@link MqttSocketFactories}). A third variant,
+ * "paho-nodelay" (TCP_NODELAY without the input buffer), isolates the buffer's effect; it runs only when named in
+ * {@code --only}.
  */
 final class PahoAdapter implements ClientAdapter {
 
+	private final String name;
+
 	private final boolean tuned;
 
+	private final int inputBufferSize;
+
+	/** Raw Paho, or Paho on the starter's transport with its defaults. */
 	PahoAdapter(boolean tuned) {
+		this(tuned ? "paho-tuned" : "paho-raw", tuned, MqttSocketFactories.DEFAULT_INPUT_BUFFER_SIZE);
+	}
+
+	/** Paho on the starter's transport with the given input buffer ({@code 0}: TCP_NODELAY only). */
+	PahoAdapter(String name, boolean tuned, int inputBufferSize) {
+		this.name = name;
 		this.tuned = tuned;
+		this.inputBufferSize = inputBufferSize;
 	}
 
 	@Override
 	public String name() {
-		return this.tuned ? "paho-tuned" : "paho-raw";
+		return this.name;
 	}
 
 	MqttAsyncClient connect(String brokerUri, String clientId, MqttCallback callback) throws MqttException {
@@ -38,7 +52,7 @@ final class PahoAdapter implements ClientAdapter {
 		options.setCleanStart(true);
 		options.setAutomaticReconnect(false);
 		if (this.tuned) {
-			options.setSocketFactory(MqttSocketFactories.wrap(null, true));
+			options.setSocketFactory(MqttSocketFactories.wrap(null, true, this.inputBufferSize));
 		}
 		client.setCallback(callback);
 		client.connect(options).waitForCompletion(30_000);

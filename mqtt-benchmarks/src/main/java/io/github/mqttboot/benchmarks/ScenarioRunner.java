@@ -142,6 +142,10 @@ final class ScenarioRunner {
 		}
 		long measureEnd = System.nanoTime();
 		ThreadMeter.Snapshot after = ThreadMeter.snapshot(measuredThreads);
+		if (Boolean.getBoolean("bench.printThreads")) {
+			// JFR keeps a thread's first name (Paho renames its threads late): match recordings by id
+			System.out.println("measured thread ids " + scenario.label() + ": " + after.threads().keySet());
+		}
 		long completedAfter = completed.get();
 		long receivedAfter = receiver.received();
 		receiver.measureUntil(seq);
