@@ -12,18 +12,29 @@ import org.jspecify.annotations.Nullable;
  */
 final class BufferedInput {
 
+	private static final Runnable NOTHING = () -> {
+	};
+
 	private final int bufferSize;
+
+	private final boolean quickAck;
 
 	private @Nullable MqttPacketInputStream stream;
 
-	BufferedInput(int bufferSize) {
+	/**
+	 * @param bufferSize the read buffer in bytes
+	 * @param quickAck whether to re-arm {@code TCP_QUICKACK} after every read (see {@link QuickAck})
+	 */
+	BufferedInput(int bufferSize, boolean quickAck) {
 		this.bufferSize = bufferSize;
+		this.quickAck = quickAck;
 	}
 
 	synchronized InputStream get(Socket socket) throws IOException {
 		MqttPacketInputStream current = this.stream;
 		if (current == null) {
-			current = new MqttPacketInputStream(socket.getInputStream(), this.bufferSize);
+			current = new MqttPacketInputStream(socket.getInputStream(), this.bufferSize,
+					this.quickAck ? QuickAck.rearm(socket) : NOTHING);
 			this.stream = current;
 		}
 		return current;

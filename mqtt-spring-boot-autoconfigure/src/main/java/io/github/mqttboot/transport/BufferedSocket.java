@@ -24,9 +24,9 @@ final class BufferedSocket extends Socket {
 
 	private final BufferedInput input;
 
-	BufferedSocket(Socket delegate, int bufferSize) {
+	BufferedSocket(Socket delegate, int bufferSize, boolean quickAck) {
 		this.delegate = delegate;
-		this.input = new BufferedInput(bufferSize);
+		this.input = new BufferedInput(bufferSize, quickAck);
 	}
 
 	@Override

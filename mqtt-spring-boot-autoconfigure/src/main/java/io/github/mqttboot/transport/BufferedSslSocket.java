@@ -32,9 +32,9 @@ final class BufferedSslSocket extends SSLSocket {
 
 	private final BufferedInput input;
 
-	BufferedSslSocket(SSLSocket delegate, int bufferSize) {
+	BufferedSslSocket(SSLSocket delegate, int bufferSize, boolean quickAck) {
 		this.delegate = delegate;
-		this.input = new BufferedInput(bufferSize);
+		this.input = new BufferedInput(bufferSize, quickAck);
 	}
 
 	@Override

@@ -39,9 +39,17 @@ final class MqttPacketInputStream extends InputStream {
 
 	private int headerState = OUTSIDE_HEADER;
 
+	private final Runnable afterRead;
+
 	MqttPacketInputStream(InputStream in, int bufferSize) {
+		this(in, bufferSize, () -> {
+		});
+	}
+
+	MqttPacketInputStream(InputStream in, int bufferSize, Runnable afterRead) {
 		this.in = in;
 		this.buffer = new byte[bufferSize];
+		this.afterRead = afterRead;
 	}
 
 	@Override
@@ -133,6 +141,7 @@ final class MqttPacketInputStream extends InputStream {
 			}
 			if (n > 0) {
 				this.limit = n;
+				this.afterRead.run();
 				return true;
 			}
 		}

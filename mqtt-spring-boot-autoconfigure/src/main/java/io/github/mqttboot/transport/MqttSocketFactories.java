@@ -18,7 +18,11 @@ import org.jspecify.annotations.Nullable;
  * <li>a buffered input stream ({@link #DEFAULT_INPUT_BUFFER_SIZE} bytes) in place of the raw socket stream, because
  * Paho reads every fixed header byte by byte and asks {@code available()} before every packet, each a system call
  * on a raw socket (or a lock round on a TLS socket); the stream also keeps Paho's 1 s read timeout from splitting a
- * fixed header, which would desynchronise Paho's parser.</li>
+ * fixed header, which would desynchronise Paho's parser;</li>
+ * <li>with {@code tcpNoDelay}, and where the JDK supports it (Linux), {@code TCP_QUICKACK} re-armed after every
+ * read: a broker that leaves Nagle's algorithm on (Mosquitto's default) holds each small packet until the previous
+ * one is acknowledged, and a QoS 0 subscriber sends nothing the ACK could ride on, so without quick ACKs every
+ * delivery waits for the client's delayed ACK (p50 16-22 ms at 2,000 msg/s against Mosquitto; 0.3 ms with).</li>
  * </ul>
  * Output is left as it is: Paho already wraps it in a {@code BufferedOutputStream} and flushes once per packet.
  * A TLS factory gives TLS sockets that are still {@link javax.net.ssl.SSLSocket}s, as Paho's {@code ssl://} module
@@ -47,7 +51,8 @@ public final class MqttSocketFactories {
 	 * Wrap a socket factory.
 	 * @param delegate the factory to wrap; {@code null} for the JVM's default plain factory. An
 	 * {@link SSLSocketFactory} gives an {@link SSLSocketFactory} back, as Paho requires for {@code ssl://}.
-	 * @param tcpNoDelay whether to disable Nagle's algorithm on every socket
+	 * @param tcpNoDelay whether to disable Nagle's algorithm on every socket (and, with an input buffer, to re-arm
+	 * {@code TCP_QUICKACK} after every read where the platform supports it)
 	 * @param inputBufferSize bytes of read buffer per socket; {@code 0} hands Paho the socket's own stream
 	 * @return the wrapping factory
 	 */
@@ -70,9 +75,9 @@ public final class MqttSocketFactories {
 			return socket;
 		}
 		if (socket instanceof SSLSocket ssl) {
-			return new BufferedSslSocket(ssl, inputBufferSize);
+			return new BufferedSslSocket(ssl, inputBufferSize, tcpNoDelay);
 		}
-		return new BufferedSocket(socket, inputBufferSize);
+		return new BufferedSocket(socket, inputBufferSize, tcpNoDelay);
 	}
 
 	private static final class TunedSocketFactory extends SocketFactory {

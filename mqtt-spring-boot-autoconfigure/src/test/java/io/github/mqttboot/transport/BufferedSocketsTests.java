@@ -28,6 +28,8 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,6 +64,19 @@ class BufferedSocketsTests {
 				roundTrip(socket);
 			}
 			echo.get(10, TimeUnit.SECONDS);
+		}
+	}
+
+	@Test
+	@EnabledOnOs(OS.LINUX)
+	void quickAckIsRearmedWhereTheJdkSupportsIt() throws Exception {
+		try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+				Socket socket = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
+				Socket accepted = server.accept()) {
+			QuickAck.rearm(socket).run();
+			assertThat(socket.getOption(jdk.net.ExtendedSocketOptions.TCP_QUICKACK)).isTrue();
+			socket.close();
+			QuickAck.rearm(socket).run(); // closed: silently nothing
 		}
 	}
 
