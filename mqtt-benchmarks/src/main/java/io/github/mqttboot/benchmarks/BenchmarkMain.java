@@ -105,7 +105,7 @@ public final class BenchmarkMain {
 			ScenarioRunner runner = new ScenarioRunner(broker.uri(), options.window);
 			// JIT warm-up, not reported
 			Scenario warm = new Scenario(Scenario.Kind.END_TO_END, 1, 1024, Duration.ZERO, options.smoke
-					? Duration.ofMillis(500) : Duration.ofSeconds(2), 0);
+					? Duration.ofMillis(300) : Duration.ofSeconds(2), 0);
 			for (ClientAdapter adapter : adapters) {
 				runner.run(adapter, warm);
 			}
@@ -270,10 +270,10 @@ public final class BenchmarkMain {
 			}
 			if (o.smoke) {
 				if (!durationSet) {
-					o.duration = Duration.ofMillis(1500);
+					o.duration = Duration.ofMillis(1000);
 				}
 				if (!warmupSet) {
-					o.warmup = Duration.ofMillis(300);
+					o.warmup = Duration.ofMillis(200);
 				}
 			}
 			return o;
