@@ -284,7 +284,10 @@ final class MqttConnectionFactory {
 			throw invalid(prefix + "server-uris", String.join(",", uris),
 					"do not mix secure (ssl://, wss://) and plain (tcp://, ws://) broker URIs in one connection");
 		}
-		options.setSocketFactory(MqttSocketFactories.wrap(delegate, connection.isTcpNoDelay()));
+		// Paho's WebSocket transport reads through its own framing: give it the socket's stream unbuffered
+		boolean webSocket = uris.stream().anyMatch((uri) -> uri.regionMatches(true, 0, "ws", 0, 2));
+		options.setSocketFactory(webSocket ? MqttSocketFactories.wrap(delegate, connection.isTcpNoDelay(), 0)
+				: MqttSocketFactories.wrap(delegate, connection.isTcpNoDelay()));
 		options.setHttpsHostnameVerificationEnabled(connection.getSsl().isVerifyHostname());
 	}
 

@@ -5,39 +5,79 @@ import java.net.InetAddress;
 import java.net.Socket;
 
 import javax.net.SocketFactory;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 import org.jspecify.annotations.Nullable;
 
 /**
- * Wraps the socket factory Paho uses so that every socket it opens is tuned: {@code TCP_NODELAY} on by default,
- * because Nagle's algorithm meeting delayed ACKs adds up to hundreds of milliseconds (against some brokers two
- * seconds) to every QoS 1 round trip.
+ * Wraps the socket factory Paho uses so that every socket it opens is tuned:
+ * <ul>
+ * <li>{@code TCP_NODELAY} on by default, because Nagle's algorithm meeting delayed ACKs adds up to hundreds of
+ * milliseconds (against some brokers two seconds) to every QoS 1 round trip;</li>
+ * <li>a buffered input stream ({@link #DEFAULT_INPUT_BUFFER_SIZE} bytes) in place of the raw socket stream, because
+ * Paho reads every fixed header byte by byte and asks {@code available()} before every packet, each a system call
+ * on a raw socket (or a lock round on a TLS socket); the stream also keeps Paho's 1 s read timeout from splitting a
+ * fixed header, which would desynchronise Paho's parser;</li>
+ * <li>with {@code tcpNoDelay}, and where the JDK supports it (Linux), {@code TCP_QUICKACK} re-armed after every
+ * read: a broker that leaves Nagle's algorithm on (Mosquitto's default) holds each small packet until the previous
+ * one is acknowledged, and a QoS 0 subscriber sends nothing the ACK could ride on, so without quick ACKs every
+ * delivery waits for the client's delayed ACK (p50 16-22 ms at 2,000 msg/s against Mosquitto; 0.3 ms with).</li>
+ * </ul>
+ * Output is left as it is: Paho already wraps it in a {@code BufferedOutputStream} and flushes once per packet.
+ * A TLS factory gives TLS sockets that are still {@link javax.net.ssl.SSLSocket}s, as Paho's {@code ssl://} module
+ * requires.
  */
 public final class MqttSocketFactories {
+
+	/** Read buffer per connection, in bytes: a few packets of typical size, one kernel read. */
+	public static final int DEFAULT_INPUT_BUFFER_SIZE = 16 * 1024;
 
 	private MqttSocketFactories() {
 	}
 
 	/**
-	 * Wrap a socket factory.
+	 * Wrap a socket factory with the default input buffer.
 	 * @param delegate the factory to wrap; {@code null} for the JVM's default plain factory. An
 	 * {@link SSLSocketFactory} gives an {@link SSLSocketFactory} back, as Paho requires for {@code ssl://}.
 	 * @param tcpNoDelay whether to disable Nagle's algorithm on every socket
 	 * @return the wrapping factory
 	 */
 	public static SocketFactory wrap(@Nullable SocketFactory delegate, boolean tcpNoDelay) {
-		if (delegate instanceof SSLSocketFactory ssl) {
-			return new TunedSslSocketFactory(ssl, tcpNoDelay);
-		}
-		return new TunedSocketFactory((delegate != null) ? delegate : SocketFactory.getDefault(), tcpNoDelay);
+		return wrap(delegate, tcpNoDelay, DEFAULT_INPUT_BUFFER_SIZE);
 	}
 
-	static Socket tune(Socket socket, boolean tcpNoDelay) throws IOException {
+	/**
+	 * Wrap a socket factory.
+	 * @param delegate the factory to wrap; {@code null} for the JVM's default plain factory. An
+	 * {@link SSLSocketFactory} gives an {@link SSLSocketFactory} back, as Paho requires for {@code ssl://}.
+	 * @param tcpNoDelay whether to disable Nagle's algorithm on every socket (and, with an input buffer, to re-arm
+	 * {@code TCP_QUICKACK} after every read where the platform supports it)
+	 * @param inputBufferSize bytes of read buffer per socket; {@code 0} hands Paho the socket's own stream
+	 * @return the wrapping factory
+	 */
+	public static SocketFactory wrap(@Nullable SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize) {
+		if (inputBufferSize < 0) {
+			throw new IllegalArgumentException("inputBufferSize must not be negative: " + inputBufferSize);
+		}
+		if (delegate instanceof SSLSocketFactory ssl) {
+			return new TunedSslSocketFactory(ssl, tcpNoDelay, inputBufferSize);
+		}
+		return new TunedSocketFactory((delegate != null) ? delegate : SocketFactory.getDefault(), tcpNoDelay,
+				inputBufferSize);
+	}
+
+	static Socket tune(Socket socket, boolean tcpNoDelay, int inputBufferSize) throws IOException {
 		if (tcpNoDelay) {
 			socket.setTcpNoDelay(true);
 		}
-		return socket;
+		if (inputBufferSize == 0) {
+			return socket;
+		}
+		if (socket instanceof SSLSocket ssl) {
+			return new BufferedSslSocket(ssl, inputBufferSize, tcpNoDelay);
+		}
+		return new BufferedSocket(socket, inputBufferSize, tcpNoDelay);
 	}
 
 	private static final class TunedSocketFactory extends SocketFactory {
@@ -46,35 +86,38 @@ public final class MqttSocketFactories {
 
 		private final boolean tcpNoDelay;
 
-		TunedSocketFactory(SocketFactory delegate, boolean tcpNoDelay) {
+		private final int inputBufferSize;
+
+		TunedSocketFactory(SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize) {
 			this.delegate = delegate;
 			this.tcpNoDelay = tcpNoDelay;
+			this.inputBufferSize = inputBufferSize;
 		}
 
 		@Override
 		public Socket createSocket() throws IOException {
-			return tune(this.delegate.createSocket(), this.tcpNoDelay);
+			return tune(this.delegate.createSocket(), this.tcpNoDelay, this.inputBufferSize);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port) throws IOException {
-			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay);
+			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay);
+			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay, this.inputBufferSize);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress host, int port) throws IOException {
-			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay);
+			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
 				throws IOException {
-			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay);
+			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize);
 		}
 
 	}
@@ -85,9 +128,12 @@ public final class MqttSocketFactories {
 
 		private final boolean tcpNoDelay;
 
-		TunedSslSocketFactory(SSLSocketFactory delegate, boolean tcpNoDelay) {
+		private final int inputBufferSize;
+
+		TunedSslSocketFactory(SSLSocketFactory delegate, boolean tcpNoDelay, int inputBufferSize) {
 			this.delegate = delegate;
 			this.tcpNoDelay = tcpNoDelay;
+			this.inputBufferSize = inputBufferSize;
 		}
 
 		@Override
@@ -102,33 +148,33 @@ public final class MqttSocketFactories {
 
 		@Override
 		public Socket createSocket() throws IOException {
-			return tune(this.delegate.createSocket(), this.tcpNoDelay);
+			return tune(this.delegate.createSocket(), this.tcpNoDelay, this.inputBufferSize);
 		}
 
 		@Override
 		public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
-			return tune(this.delegate.createSocket(socket, host, port, autoClose), this.tcpNoDelay);
+			return tune(this.delegate.createSocket(socket, host, port, autoClose), this.tcpNoDelay, this.inputBufferSize);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port) throws IOException {
-			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay);
+			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay);
+			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay, this.inputBufferSize);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress host, int port) throws IOException {
-			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay);
+			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
 				throws IOException {
-			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay);
+			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize);
 		}
 
 	}

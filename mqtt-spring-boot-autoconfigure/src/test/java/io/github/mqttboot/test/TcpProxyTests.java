@@ -40,6 +40,8 @@ class TcpProxyTests {
 				Socket client = connect(proxy.getPort()); Socket server = target.accept()) {
 			client.setSoTimeout(10_000);
 			server.setSoTimeout(10_000);
+			// the proxy registers the pair on its own thread, after the upstream connect
+			await().atMost(Duration.ofSeconds(10)).until(() -> proxy.getActiveConnectionCount() == 1);
 			proxy.cutAll();
 			assertThatExceptionOfType(SocketException.class).isThrownBy(() -> client.getInputStream().read())
 				.withMessageContaining("reset");

@@ -1,0 +1,30 @@
+package io.github.mqttboot.benchmarks;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The benchmark's {@code --smoke} run (embedded HiveMQ CE in a child JVM, every client, a few short scenarios):
+ * it must finish and lose nothing. Takes under a minute; the figures are not checked, only that it works.
+ */
+class BenchmarkSmokeTests {
+
+	@Test
+	void smokeRunCompletesWithoutLossOrFailure() throws Exception {
+		ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+		int status;
+		try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+			status = BenchmarkMain.run(new String[] { "--smoke" }, out);
+		}
+		String report = buffer.toString(StandardCharsets.UTF_8);
+		System.out.println(report);
+		assertThat(report).contains("smoke: 0 failed").contains("| e2e qos1 1KiB | paho-tuned |");
+		assertThat(status).isZero();
+	}
+
+}

@@ -1,0 +1,92 @@
+package io.github.mqttboot.observation;
+
+import java.util.List;
+
+import io.micrometer.observation.transport.Kind;
+import io.micrometer.observation.transport.ReceiverContext;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Observation context of one message processed by a listener: the carrier is the received message, and
+ * propagation fields are read from its MQTT 5 user properties.
+ */
+public class MqttProcessContext extends ReceiverContext<MqttMessage> {
+
+	private final String connection;
+
+	private final String listenerId;
+
+	private final String subscription;
+
+	private final String topic;
+
+	/**
+	 * Create a context.
+	 * @param connection the connection name
+	 * @param listenerId the listener id
+	 * @param subscription the topic filter the listener subscribed with
+	 * @param topic the concrete topic of the message
+	 * @param message the received message
+	 */
+	public MqttProcessContext(String connection, String listenerId, String subscription, String topic,
+			MqttMessage message) {
+		super(MqttProcessContext::userProperty, Kind.CONSUMER);
+		this.connection = connection;
+		this.listenerId = listenerId;
+		this.subscription = subscription;
+		this.topic = topic;
+		setCarrier(message);
+		setRemoteServiceName("mqtt");
+	}
+
+	static @Nullable String userProperty(MqttMessage message, String key) {
+		if (message.getProperties() == null) {
+			return null;
+		}
+		List<UserProperty> properties = message.getProperties().getUserProperties();
+		if (properties == null) {
+			return null;
+		}
+		for (UserProperty property : properties) {
+			if (property.getKey().equals(key)) {
+				return property.getValue();
+			}
+		}
+		return null;
+	}
+
+	/**
+	 * Return the connection name.
+	 * @return the name
+	 */
+	public String getConnection() {
+		return this.connection;
+	}
+
+	/**
+	 * Return the listener id.
+	 * @return the id
+	 */
+	public String getListenerId() {
+		return this.listenerId;
+	}
+
+	/**
+	 * Return the topic filter of the subscription.
+	 * @return the filter
+	 */
+	public String getSubscription() {
+		return this.subscription;
+	}
+
+	/**
+	 * Return the concrete topic.
+	 * @return the topic
+	 */
+	public String getTopic() {
+		return this.topic;
+	}
+
+}

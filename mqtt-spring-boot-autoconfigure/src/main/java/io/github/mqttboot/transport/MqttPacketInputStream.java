@@ -1,0 +1,150 @@
+package io.github.mqttboot.transport;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.SocketTimeoutException;
+
+/**
+ * The input side of the sockets {@link MqttSocketFactories} hands Paho: a read buffer that also keeps a read timeout
+ * from splitting an MQTT fixed header.
+ *
+ * <p>
+ * Paho's {@code MqttInputStream} reads the fixed header one byte at a time ({@code readByte} for the packet type,
+ * then the Remaining Length byte by byte) straight from the socket's stream: on a raw socket stream each of those is
+ * a {@code read} system call, and so is the {@code available()} the receiver asks before every packet. Here they are
+ * served from one buffer that a single read fills with as many packets as the kernel holds.
+ *
+ * <p>
+ * Paho sets a 1 s read timeout ({@code SO_TIMEOUT}) and treats {@link SocketTimeoutException} as "nothing yet",
+ * resuming a packet body where it stopped. It cannot resume inside the fixed header, though: a timeout after the
+ * first byte loses that byte and the stream falls out of step. This stream therefore waits on (rather than throws) a
+ * timeout while a fixed header is incomplete. It tracks the header from Paho's read pattern: a single-byte
+ * {@link #read()} outside a header starts one, single-byte reads continue it until a Remaining Length byte without
+ * the continuation bit (0x80) ends it; packet bodies are read with {@link #read(byte[], int, int)}. A timeout never
+ * loses buffered bytes: only an empty buffer is refilled, and a refill that times out consumed nothing.
+ */
+final class MqttPacketInputStream extends InputStream {
+
+	private static final int OUTSIDE_HEADER = 0;
+
+	private static final int AFTER_TYPE_BYTE = 1;
+
+	private final InputStream in;
+
+	private final byte[] buffer;
+
+	private int position;
+
+	private int limit;
+
+	private int headerState = OUTSIDE_HEADER;
+
+	private final Runnable afterRead;
+
+	MqttPacketInputStream(InputStream in, int bufferSize) {
+		this(in, bufferSize, () -> {
+		});
+	}
+
+	MqttPacketInputStream(InputStream in, int bufferSize, Runnable afterRead) {
+		this.in = in;
+		this.buffer = new byte[bufferSize];
+		this.afterRead = afterRead;
+	}
+
+	@Override
+	public int read() throws IOException {
+		if (this.position == this.limit && !fill(this.headerState != OUTSIDE_HEADER)) {
+			return -1;
+		}
+		int b = this.buffer[this.position++] & 0xFF;
+		if (this.headerState == OUTSIDE_HEADER) {
+			this.headerState = AFTER_TYPE_BYTE;
+		}
+		else if ((b & 0x80) == 0) {
+			this.headerState = OUTSIDE_HEADER; // last Remaining Length byte
+		}
+		return b;
+	}
+
+	@Override
+	public int read(byte[] b, int off, int len) throws IOException {
+		java.util.Objects.checkFromIndexSize(off, len, b.length);
+		if (len == 0) {
+			return 0;
+		}
+		// a bulk read is a packet body: whatever header was being read is over
+		this.headerState = OUTSIDE_HEADER;
+		int buffered = this.limit - this.position;
+		if (buffered == 0) {
+			if (len >= this.buffer.length) {
+				// large body: read straight into the caller's array, no double copy
+				return this.in.read(b, off, len);
+			}
+			if (!fill(false)) {
+				return -1;
+			}
+			buffered = this.limit - this.position;
+		}
+		int n = Math.min(buffered, len);
+		System.arraycopy(this.buffer, this.position, b, off, n);
+		this.position += n;
+		return n;
+	}
+
+	@Override
+	public int available() throws IOException {
+		int buffered = this.limit - this.position;
+		return (buffered > 0) ? buffered : this.in.available();
+	}
+
+	@Override
+	public long skip(long n) throws IOException {
+		if (n <= 0) {
+			return 0;
+		}
+		int buffered = this.limit - this.position;
+		if (buffered > 0) {
+			int skipped = (int) Math.min(buffered, n);
+			this.position += skipped;
+			return skipped;
+		}
+		return this.in.skip(n);
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.in.close();
+	}
+
+	/**
+	 * Refill the empty buffer with one read.
+	 * @param waitOutTimeouts whether a read timeout is waited out (inside a fixed header) or thrown
+	 * @return false at end of stream
+	 */
+	private boolean fill(boolean waitOutTimeouts) throws IOException {
+		this.position = 0;
+		this.limit = 0;
+		while (true) {
+			int n;
+			try {
+				n = this.in.read(this.buffer, 0, this.buffer.length);
+			}
+			catch (SocketTimeoutException ex) {
+				if (waitOutTimeouts) {
+					continue;
+				}
+				throw ex;
+			}
+			if (n < 0) {
+				return false;
+			}
+			if (n > 0) {
+				this.limit = n;
+				this.afterRead.run();
+				return true;
+			}
+		}
+	}
+
+}
