@@ -96,6 +96,9 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 	private final AtomicInteger inFlight = new AtomicInteger();
 
+	/** Most publishes that wait for room in the broker's Receive Maximum window before new ones fail at once. */
+	static final int MAX_WAITING = 10_000;
+
 	private final ArrayDeque<Publication> waiting = new ArrayDeque<>();
 
 	private volatile int waitingCount;
@@ -302,6 +305,12 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		synchronized (this.sendMonitor) {
 			if (this.waiting.isEmpty() && admit(publication)) {
 				publication.attempt();
+				return;
+			}
+			if (this.waiting.size() >= MAX_WAITING) {
+				// bounded: a caller that outpaces the broker for longer than the queue lasts is told at once
+				publication.fail(MqttPublishException.NO_REASON_CODE, MAX_WAITING + " publishes already wait for "
+						+ "the broker's Receive Maximum window; publish more slowly or wait for the futures", null);
 				return;
 			}
 			this.waiting.addLast(publication);

@@ -168,7 +168,8 @@ class MqttConnectionIntegrationTests {
 		persistent.run((context) -> assertThat(context.getBean(MqttConnection.class).isSessionPresent()).isFalse());
 		persistent.run((context) -> {
 			assertThat(context.getBean(MqttConnection.class).isSessionPresent()).isTrue();
-			assertThat(this.events).contains(new MqttConnectedEvent("default", broker.getServerUri(), false, true));
+			await().atMost(WAIT).until(() -> this.events
+				.contains(new MqttConnectedEvent("default", broker.getServerUri(), false, true)));
 		});
 	}
 
