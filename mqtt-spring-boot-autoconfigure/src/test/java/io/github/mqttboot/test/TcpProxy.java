@@ -1,0 +1,292 @@
+package io.github.mqttboot.test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A loopback TCP proxy in front of a broker, for outage tests: clients connect to {@link #getUri()}, and the test
+ * {@link #cutAll() cuts every connection abruptly} (TCP RST, as when a network link dies: the broker then sends
+ * the client's will message) or {@link #pause() stops listening} (new connections are refused) until
+ * {@link #resume()}.
+ *
+ * <pre class="code">
+ * try (TcpProxy proxy = TcpProxy.start(broker.getPort())) {
+ *     client.connect(proxy.getUri());
+ *     proxy.cutAll();
+ * }
+ * </pre>
+ *
+ * At most {@value #MAX_CONNECTIONS} connections at a time (two threads each); more are refused. Thread-safe.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+	/** Most connections the proxy carries at once. */
+	public static final int MAX_CONNECTIONS = 32;
+
+	private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+
+	private static final AtomicInteger proxies = new AtomicInteger();
+
+	private final InetSocketAddress target;
+
+	private final int port;
+
+	private final ThreadPoolExecutor threads;
+
+	private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger accepted = new AtomicInteger();
+
+	private @Nullable ServerSocket server;
+
+	private volatile boolean closed;
+
+	private TcpProxy(InetSocketAddress target) {
+		this.target = target;
+		int id = proxies.incrementAndGet();
+		AtomicInteger threadCount = new AtomicInteger();
+		this.threads = new ThreadPoolExecutor(0, 2 * MAX_CONNECTIONS + 1, 10, TimeUnit.SECONDS,
+				new SynchronousQueue<>(), (runnable) -> {
+					Thread thread = new Thread(runnable, "tcp-proxy-" + id + "-" + threadCount.incrementAndGet());
+					thread.setDaemon(true);
+					return thread;
+				});
+		this.server = listen(0);
+		this.port = this.server.getLocalPort();
+		acceptOn(this.server);
+	}
+
+	/**
+	 * Start a proxy on a free loopback port in front of {@code 127.0.0.1:targetPort}.
+	 * @param targetPort the broker's port
+	 * @return the running proxy
+	 */
+	public static TcpProxy start(int targetPort) {
+		return start(new InetSocketAddress(LOOPBACK, targetPort));
+	}
+
+	/**
+	 * Start a proxy on a free loopback port.
+	 * @param target where to forward connections
+	 * @return the running proxy
+	 */
+	public static TcpProxy start(InetSocketAddress target) {
+		return new TcpProxy(target);
+	}
+
+	/**
+	 * The port the proxy listens on; it stays the same across {@link #pause()} and {@link #resume()}.
+	 * @return the port
+	 */
+	public int getPort() {
+		return this.port;
+	}
+
+	/**
+	 * The URI clients connect to.
+	 * @return {@code tcp://127.0.0.1:<port>}
+	 */
+	public String getUri() {
+		return "tcp://127.0.0.1:" + this.port;
+	}
+
+	/**
+	 * How many connections the proxy accepted since it started.
+	 * @return the count
+	 */
+	public int getConnectionCount() {
+		return this.accepted.get();
+	}
+
+	/**
+	 * How many connections are open now.
+	 * @return the count
+	 */
+	public int getActiveConnectionCount() {
+		return this.connections.size();
+	}
+
+	/**
+	 * Reset every open connection on both sides (SO_LINGER 0, so the peers see a TCP RST rather than a FIN). The
+	 * proxy keeps listening.
+	 */
+	public void cutAll() {
+		for (Connection connection : this.connections) {
+			connection.cut();
+		}
+	}
+
+	/**
+	 * Stop listening: new connections are refused; open ones carry on.
+	 */
+	public synchronized void pause() {
+		ServerSocket current = this.server;
+		this.server = null;
+		closeQuietly(current);
+	}
+
+	/**
+	 * Listen again on the same port.
+	 */
+	public synchronized void resume() {
+		if (this.closed || this.server != null) {
+			return;
+		}
+		this.server = listen(this.port);
+		acceptOn(this.server);
+	}
+
+	/**
+	 * Whether the proxy is paused.
+	 * @return {@code true} between {@link #pause()} and {@link #resume()}
+	 */
+	public synchronized boolean isPaused() {
+		return this.server == null;
+	}
+
+	/**
+	 * Stop listening, reset every connection and end the proxy's threads.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+		pause();
+		cutAll();
+		this.threads.shutdownNow();
+		try {
+			this.threads.awaitTermination(5, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static ServerSocket listen(int port) {
+		try {
+			ServerSocket socket = new ServerSocket();
+			socket.setReuseAddress(true);
+			socket.bind(new InetSocketAddress(LOOPBACK, port), 50);
+			return socket;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot listen on port " + port, ex);
+		}
+	}
+
+	private void acceptOn(ServerSocket socket) {
+		this.threads.execute(() -> {
+			while (!socket.isClosed()) {
+				try {
+					Socket client = socket.accept();
+					this.accepted.incrementAndGet();
+					if (this.connections.size() >= MAX_CONNECTIONS) {
+						reset(client);
+						continue;
+					}
+					open(client);
+				}
+				catch (IOException ex) {
+					// closed by pause() or close()
+				}
+			}
+		});
+	}
+
+	private void open(Socket client) {
+		Socket upstream = new Socket();
+		try {
+			client.setTcpNoDelay(true);
+			upstream.setTcpNoDelay(true);
+			upstream.connect(this.target, 5000);
+		}
+		catch (IOException ex) {
+			reset(client);
+			closeQuietly(upstream);
+			return;
+		}
+		Connection connection = new Connection(client, upstream);
+		this.connections.add(connection);
+		this.threads.execute(() -> connection.pump(client, upstream));
+		this.threads.execute(() -> connection.pump(upstream, client));
+	}
+
+	private static void reset(Socket socket) {
+		try {
+			socket.setSoLinger(true, 0);
+		}
+		catch (SocketException ex) {
+			// already closed
+		}
+		closeQuietly(socket);
+	}
+
+	private static void closeQuietly(@Nullable AutoCloseable closeable) {
+		if (closeable != null) {
+			try {
+				closeable.close();
+			}
+			catch (Exception ex) {
+				// nothing to do
+			}
+		}
+	}
+
+	private final class Connection {
+
+		private final Socket client;
+
+		private final Socket upstream;
+
+		private final AtomicInteger open = new AtomicInteger(2);
+
+		Connection(Socket client, Socket upstream) {
+			this.client = client;
+			this.upstream = upstream;
+		}
+
+		void pump(Socket from, Socket to) {
+			byte[] buffer = new byte[16 * 1024];
+			try (InputStream in = from.getInputStream()) {
+				OutputStream out = to.getOutputStream();
+				for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
+					out.write(buffer, 0, read);
+					out.flush();
+				}
+				to.shutdownOutput();
+			}
+			catch (IOException ex) {
+				cut();
+			}
+			finally {
+				if (this.open.decrementAndGet() == 0) {
+					closeQuietly(this.client);
+					closeQuietly(this.upstream);
+					TcpProxy.this.connections.remove(this);
+				}
+			}
+		}
+
+		void cut() {
+			reset(this.client);
+			reset(this.upstream);
+			TcpProxy.this.connections.remove(this);
+		}
+
+	}
+
+}
