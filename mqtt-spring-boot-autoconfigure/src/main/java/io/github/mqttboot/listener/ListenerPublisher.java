@@ -121,9 +121,7 @@ final class ListenerPublisher {
 				userProperties.addAll(source.getUserProperties());
 			}
 			userProperties.add(new UserProperty("x-exception", failure.getClass().getName()));
-			String message = String.valueOf(failure.getMessage());
-			userProperties.add(new UserProperty("x-exception-message",
-					(message.length() > MAX_EXCEPTION_MESSAGE) ? message.substring(0, MAX_EXCEPTION_MESSAGE) : message));
+			userProperties.add(new UserProperty("x-exception-message", printable(String.valueOf(failure.getMessage()))));
 			userProperties.add(new UserProperty("x-original-topic", topic));
 			userProperties.add(new UserProperty("x-listener", listenerId));
 			target.setUserProperties(userProperties);
@@ -141,6 +139,18 @@ final class ListenerPublisher {
 					+ "message from '" + topic + "' to '" + deadLetterTopic + "': " + ex);
 			return false;
 		}
+	}
+
+	// Paho refuses control characters in UTF-8 strings, and the refusal drops the whole connection: exception
+	// messages often span lines
+	private static String printable(String text) {
+		String bounded = (text.length() > MAX_EXCEPTION_MESSAGE) ? text.substring(0, MAX_EXCEPTION_MESSAGE) : text;
+		StringBuilder result = new StringBuilder(bounded.length());
+		for (int i = 0; i < bounded.length(); i++) {
+			char c = bounded.charAt(i);
+			result.append((Character.isISOControl(c) || Character.isSurrogate(c)) ? ' ' : c);
+		}
+		return result.toString();
 	}
 
 	private static MqttAsyncClient client(MqttConnection connection) {
