@@ -46,6 +46,24 @@ final class AckSequencer {
 	}
 
 	/**
+	 * Forget the messages of the previous network connection: their acknowledgements can no longer be sent in
+	 * order (the broker redelivers them to a resumed session, or dropped them with the old one), and a message that
+	 * is never acknowledged must not hold back the new connection's acknowledgements forever.
+	 * @return how many messages were forgotten
+	 */
+	int reset() {
+		this.lock.lock();
+		try {
+			int forgotten = this.pending.size();
+			this.pending.clear();
+			return forgotten;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
 	 * Return the number of messages waiting to be acknowledged.
 	 * @return the count
 	 */

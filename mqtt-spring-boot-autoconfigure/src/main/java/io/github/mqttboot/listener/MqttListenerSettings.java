@@ -226,6 +226,10 @@ public class MqttListenerSettings {
 
 		/**
 		 * When every listener the message was routed to returned or its failure was handled, in arrival order.
+		 * Unacknowledged messages hold Receive Maximum slots: that is the backpressure. Some brokers hold back more:
+		 * HiveMQ sends a client the next batch of its queue only once the previous batch is acknowledged, so one
+		 * slow QoS 1/2 listener delays the other listeners of its connection (their threads stay free). Give slow
+		 * listeners their own connection ({@code @MqttListener(connection = …)}) when that matters.
 		 */
 		AFTER_PROCESSING,
 

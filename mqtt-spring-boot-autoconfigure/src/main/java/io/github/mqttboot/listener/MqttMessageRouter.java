@@ -1,5 +1,6 @@
 package io.github.mqttboot.listener;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -62,6 +63,10 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 
 	private volatile boolean closing;
 
+	// the connect time of the network connection the last message came on; only touched on Paho's callback thread,
+	// where Paho reports a new connection before the first message that arrives on it
+	private @Nullable Instant messagesConnectedAt;
+
 	// connects seen by connectComplete; only touched on the connection's event thread
 	private int connects;
 
@@ -121,6 +126,15 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		List<Subscription> routes = route(topic, message);
 		int qos = message.getQos();
 		AckSequencer sequencer = this.acks;
+		Instant connectedAt = this.connection.getConnectedAt();
+		if (sequencer != null && connectedAt != this.messagesConnectedAt) {
+			this.messagesConnectedAt = connectedAt;
+			int forgotten = sequencer.reset();
+			if (forgotten > 0 && logger.isDebugEnabled()) {
+				logger.debug("[" + this.connection.getName() + "] new connection: " + forgotten
+						+ " unacknowledged messages of the previous one are left to the broker");
+			}
+		}
 		AckSequencer.Entry entry = (sequencer != null && qos > 0)
 				? sequencer.register(message.getId(), qos, routes.size()) : null;
 		if (routes.isEmpty()) {

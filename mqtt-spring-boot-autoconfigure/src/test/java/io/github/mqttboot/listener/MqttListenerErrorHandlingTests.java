@@ -25,9 +25,7 @@ import org.springframework.validation.Errors;
 import org.springframework.validation.Validator;
 import org.springframework.validation.annotation.Validated;
 
-import static io.github.mqttboot.listener.ListenerTestSupport.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Failures of {@code @MqttListener} methods: in-process retry, error handlers, the dead-letter topic, validation,
@@ -49,10 +47,10 @@ class MqttListenerErrorHandlingTests {
 					client.publish("flaky/1", "work", 1, false);
 				}
 				FlakyListener listener = context.getBean(FlakyListener.class);
-				await().atMost(WAIT).until(() -> listener.processed.size() == 1);
+				ListenerTestSupport.await().until(() -> listener.processed.size() == 1);
 				assertThat(listener.attempts).hasValue(3);
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
-				await().atMost(WAIT)
+				ListenerTestSupport.await()
 					.untilAsserted(() -> assertThat(meters.get("mqtt.listener")
 						.tags("listener", "flaky", "outcome", "success", "exception", "none", "connection", "default")
 						.timer()
@@ -91,7 +89,7 @@ class MqttListenerErrorHandlingTests {
 						.containsKey("x-exception-message");
 				}
 				OrderListener listener = context.getBean(OrderListener.class);
-				await().atMost(WAIT).until(() -> listener.orders.size() == 3);
+				ListenerTestSupport.await().until(() -> listener.orders.size() == 3);
 				assertThat(listener.orders).extracting(Order::id).containsExactlyInAnyOrder(1, 2, 3);
 				assertThat(listener.invocations).hasValue(3);
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
@@ -141,10 +139,10 @@ class MqttListenerErrorHandlingTests {
 					client.publish("validated/in", "{\"id\":5}", 1, false);
 				}
 				ValidatingListener listener = context.getBean(ValidatingListener.class);
-				await().atMost(WAIT).until(() -> listener.orders.size() == 1);
+				ListenerTestSupport.await().until(() -> listener.orders.size() == 1);
 				assertThat(listener.orders).containsExactly(new Order(5));
 				RecordingErrorHandler handler = context.getBean(RecordingErrorHandler.class);
-				await().atMost(WAIT).until(() -> handler.failures.size() == 1);
+				ListenerTestSupport.await().until(() -> handler.failures.size() == 1);
 				assertThat(handler.failures.get(0)).isInstanceOf(MethodArgumentNotValidException.class);
 			});
 	}
@@ -163,7 +161,7 @@ class MqttListenerErrorHandlingTests {
 					client.publish("flaky/1", "fourth", 1, false);
 				}
 				FlakyListener listener = context.getBean(FlakyListener.class);
-				await().atMost(WAIT).until(() -> listener.processed.size() == 2);
+				ListenerTestSupport.await().until(() -> listener.processed.size() == 2);
 				assertThat(listener.processed).containsExactly("third", "fourth");
 			});
 	}

@@ -23,9 +23,7 @@ import org.springframework.messaging.handler.annotation.Headers;
 import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.messaging.handler.annotation.SendTo;
 
-import static io.github.mqttboot.listener.ListenerTestSupport.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * {@code @MqttListener} end to end against the embedded broker: topic variables, payload conversion, headers,
@@ -45,7 +43,7 @@ class MqttListenerTests {
 				client.publish("plants/42/" + uuid + "/WARNING/sensor-1", "hot", 1, false);
 			}
 			VariablesListener listener = context.getBean(VariablesListener.class);
-			await().atMost(WAIT).until(() -> !listener.received.isEmpty());
+			ListenerTestSupport.await().until(() -> !listener.received.isEmpty());
 			assertThat(listener.received).containsExactly(List.of(42, uuid, Level.WARNING, "sensor-1", "hot"));
 		});
 	}
@@ -69,7 +67,7 @@ class MqttListenerTests {
 				client.publish("payload/message", "{\"name\":\"valve\",\"value\":3}", 2, false);
 			}
 			PayloadListener listener = context.getBean(PayloadListener.class);
-			await().atMost(WAIT).until(() -> listener.received.size() == 4);
+			ListenerTestSupport.await().until(() -> listener.received.size() == 4);
 			assertThat(listener.received).contains(List.of(new Reading("pump", 7), "acme", "payload/json", 1,
 					"application/json"));
 			assertThat(listener.received).contains(List.of("héllo", false));
@@ -89,7 +87,7 @@ class MqttListenerTests {
 				client.publish("overlap/b/y", "last", 1, false);
 			}
 			OverlappingListeners listeners = context.getBean(OverlappingListeners.class);
-			await().atMost(WAIT).until(() -> listeners.wide.size() == 6 && listeners.narrow.size() == 5);
+			ListenerTestSupport.await().until(() -> listeners.wide.size() == 6 && listeners.narrow.size() == 5);
 			Thread.sleep(300); // a duplicate would arrive right behind
 			assertThat(listeners.wide).containsExactly("m0", "m1", "m2", "m3", "m4", "last");
 			assertThat(listeners.narrow).containsExactly("m0", "m1", "m2", "m3", "m4");
