@@ -326,8 +326,14 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 				+ "' could not subscribe to '" + subscription.filter + "' (reason code 0x" + Integer.toHexString(code)
 				+ ((ex != null) ? ", " + ex : "") + "); retrying in " + delay + " ms");
 		publish(new MqttSubscriptionFailedEvent(this.connection.getName(), subscription.filter, code));
-		this.scheduler.schedule(() -> this.connection.execute(() -> subscribeNow(subscription)), delay,
-				TimeUnit.MILLISECONDS);
+		if (!subscription.retryPending) {
+			// one retry chain per subscription, however many reconnects happen meanwhile
+			subscription.retryPending = true;
+			this.scheduler.schedule(() -> this.connection.execute(() -> {
+				subscription.retryPending = false;
+				subscribeNow(subscription);
+			}), delay, TimeUnit.MILLISECONDS);
+		}
 	}
 
 	private void unsubscribeNow(Subscription subscription, boolean onBroker) {
@@ -400,6 +406,8 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		int subscribedAt;
 
 		int failures;
+
+		boolean retryPending;
 
 		Subscription(MqttListenerContainer container, TopicTemplate template, String filter, int qos,
 				MqttListenerEndpoint options, int identifier, Runnable received) {
