@@ -146,8 +146,16 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 			return;
 		}
 		for (Subscription subscription : routes) {
-			subscription.received.run();
-			if (!subscription.container.dispatch(topic, message, entry) && entry != null) {
+			boolean queued = false;
+			try {
+				subscription.received.run();
+				queued = subscription.container.dispatch(topic, message, entry);
+			}
+			catch (RuntimeException ex) {
+				logger.error("[" + this.connection.getName() + "] could not hand a message on '" + topic
+						+ "' to listener '" + subscription.container.getId() + "'", ex);
+			}
+			if (!queued && entry != null) {
 				entry.done();
 			}
 		}
