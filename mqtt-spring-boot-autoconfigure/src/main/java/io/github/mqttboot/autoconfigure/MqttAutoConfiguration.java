@@ -26,7 +26,8 @@ import org.springframework.core.env.Environment;
 @ConditionalOnClass({ MqttAsyncClient.class, MqttConnection.class })
 @ConditionalOnBooleanProperty(name = "mqtt.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(MqttBootProperties.class)
-@Import({ MqttConnectionsRegistrar.class, MqttMessageConverterConfiguration.class })
+@Import({ MqttConnectionsRegistrar.class, MqttMessageConverterConfiguration.class,
+		MqttAnnotationDrivenConfiguration.class })
 public final class MqttAutoConfiguration {
 
 	@Bean

@@ -1,0 +1,124 @@
+package io.github.mqttboot.listener;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+import io.github.mqttboot.core.MqttConnection;
+
+/**
+ * Releases the acknowledgements of one connection's QoS 1/2 messages in the order the messages arrived, however
+ * the listeners finish (MQTT 5 §4.6): a message is acknowledged once every listener it was routed to is done and
+ * every earlier message has been acknowledged.
+ */
+final class AckSequencer {
+
+	private final MqttConnection connection;
+
+	private final ArrayDeque<Entry> pending = new ArrayDeque<>();
+
+	private final ReentrantLock lock = new ReentrantLock();
+
+	AckSequencer(MqttConnection connection) {
+		this.connection = connection;
+	}
+
+	/**
+	 * Register an arrived message; called in arrival order (on Paho's callback thread).
+	 * @param messageId the packet identifier
+	 * @param qos the QoS, 1 or 2
+	 * @param parties how many deliveries must be done before it may be acknowledged (0: at once, in order)
+	 * @return the entry each delivery completes
+	 */
+	Entry register(int messageId, int qos, int parties) {
+		Entry entry = new Entry(messageId, qos, parties);
+		this.lock.lock();
+		try {
+			this.pending.add(entry);
+			if (parties <= 0) {
+				release();
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+		return entry;
+	}
+
+	/**
+	 * Forget the messages of the previous network connection: their acknowledgements can no longer be sent in
+	 * order (the broker redelivers them to a resumed session, or dropped them with the old one), and a message that
+	 * is never acknowledged must not hold back the new connection's acknowledgements forever.
+	 * @return how many messages were forgotten
+	 */
+	int reset() {
+		this.lock.lock();
+		try {
+			int forgotten = this.pending.size();
+			this.pending.clear();
+			return forgotten;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Return the number of messages waiting to be acknowledged.
+	 * @return the count
+	 */
+	int pendingCount() {
+		this.lock.lock();
+		try {
+			return this.pending.size();
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	// Sends the acknowledgements of the done messages at the head, under the lock so that two workers releasing at
+	// the same time cannot reorder them on the wire.
+	private void release() {
+		this.lock.lock();
+		try {
+			Entry head;
+			while ((head = this.pending.peek()) != null && head.remaining.get() <= 0) {
+				this.pending.poll();
+				this.connection.acknowledge(head.messageId, head.qos);
+			}
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * One arrived message waiting for its deliveries.
+	 */
+	final class Entry {
+
+		private final int messageId;
+
+		private final int qos;
+
+		private final AtomicInteger remaining;
+
+		private Entry(int messageId, int qos, int parties) {
+			this.messageId = messageId;
+			this.qos = qos;
+			this.remaining = new AtomicInteger(parties);
+		}
+
+		/**
+		 * Mark one delivery as done; the last one releases the acknowledgement (in order).
+		 */
+		void done() {
+			if (this.remaining.decrementAndGet() == 0) {
+				release();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,257 @@
+package io.github.mqttboot.listener;
+
+import java.lang.reflect.Method;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.github.mqttboot.annotation.TopicVariable;
+import io.github.mqttboot.core.MqttAcknowledgment;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.core.MethodParameter;
+import org.springframework.core.convert.ConversionService;
+import org.springframework.core.convert.TypeDescriptor;
+import org.springframework.integration.mqtt.support.MqttHeaders;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.converter.MessageConverter;
+import org.springframework.messaging.handler.annotation.support.HeaderMethodArgumentResolver;
+import org.springframework.messaging.handler.annotation.support.HeadersMethodArgumentResolver;
+import org.springframework.messaging.handler.annotation.support.MessageMethodArgumentResolver;
+import org.springframework.messaging.handler.annotation.support.PayloadMethodArgumentResolver;
+import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolver;
+import org.springframework.messaging.handler.invocation.HandlerMethodArgumentResolverComposite;
+import org.springframework.messaging.handler.invocation.InvocableHandlerMethod;
+import org.springframework.messaging.handler.invocation.MethodArgumentResolutionException;
+import org.springframework.messaging.support.GenericMessage;
+import org.springframework.validation.Validator;
+
+/**
+ * Invokes one listener, built once per listener: an {@code @MqttListener} method through Spring's
+ * {@link InvocableHandlerMethod} and argument resolvers (payload, headers, {@code Message}, topic variables,
+ * acknowledgment), or a programmatic {@link MqttMessageListener}. Resolving the arguments (conversion, validation)
+ * and invoking are separate steps so that retries invoke again without converting again, and conversion failures
+ * are never retried.
+ */
+final class ListenerInvoker {
+
+	private final @Nullable ResolvingHandlerMethod handlerMethod;
+
+	private final @Nullable MqttMessageListener<Object> listener;
+
+	private final @Nullable Class<?> payloadType;
+
+	private final MessageConverter converter;
+
+	private final boolean takesAcknowledgment;
+
+	@SuppressWarnings("unchecked")
+	ListenerInvoker(MqttListenerEndpoint endpoint, List<TopicTemplate> templates, MessageConverter converter,
+			@Nullable Validator validator, ConversionService conversionService,
+			@Nullable ConfigurableBeanFactory beanFactory) {
+		this.converter = converter;
+		Method method = endpoint.getMethod();
+		Object bean = endpoint.getBean();
+		if (method != null && bean != null) {
+			ResolvingHandlerMethod handler = new ResolvingHandlerMethod(bean, method);
+			HandlerMethodArgumentResolverComposite resolvers = new HandlerMethodArgumentResolverComposite();
+			resolvers.addResolver(new TopicVariableResolver(templates, conversionService));
+			resolvers.addResolver(new HeaderMethodArgumentResolver(conversionService, beanFactory));
+			resolvers.addResolver(new HeadersMethodArgumentResolver());
+			resolvers.addResolver(new MessageMethodArgumentResolver(converter));
+			resolvers.addResolver(new PayloadMethodArgumentResolver(converter, validator));
+			handler.setMessageMethodArgumentResolvers(resolvers);
+			boolean acknowledgment = false;
+			for (MethodParameter parameter : handler.getMethodParameters()) {
+				TopicVariable variable = parameter.getParameterAnnotation(TopicVariable.class);
+				if (variable != null && templates.stream().noneMatch((t) -> t.variableNames().contains(variable.value()))) {
+					throw new IllegalArgumentException("@TopicVariable(\"" + variable.value() + "\") names no '{"
+							+ variable.value() + "}' segment of the topic filters " + templates);
+				}
+				acknowledgment |= MqttAcknowledgment.class.isAssignableFrom(parameter.getParameterType());
+			}
+			this.handlerMethod = handler;
+			this.takesAcknowledgment = acknowledgment;
+			this.listener = null;
+			this.payloadType = null;
+		}
+		else {
+			this.handlerMethod = null;
+			this.listener = (MqttMessageListener<Object>) endpoint.getListener();
+			this.payloadType = endpoint.getPayloadType();
+			this.takesAcknowledgment = false;
+		}
+	}
+
+	/**
+	 * Return whether the listener acknowledges by itself through an {@link MqttAcknowledgment} parameter.
+	 * @return whether it takes an acknowledgment
+	 */
+	boolean takesAcknowledgment() {
+		return this.takesAcknowledgment;
+	}
+
+	/**
+	 * Resolve the arguments: convert the payload, read headers and topic variables, validate.
+	 * @param message the message
+	 * @param acknowledgment the message's acknowledgment
+	 * @return the arguments
+	 * @throws Exception a conversion, validation or argument resolution failure (never retried)
+	 */
+	Object[] arguments(Message<byte[]> message, MqttAcknowledgment acknowledgment) throws Exception {
+		ResolvingHandlerMethod handler = this.handlerMethod;
+		if (handler != null) {
+			// provide the acknowledgment only to methods that ask for it: an Object parameter would take it too
+			return this.takesAcknowledgment ? handler.resolve(message, acknowledgment) : handler.resolve(message);
+		}
+		Class<?> type = this.payloadType;
+		if (type == null || type == byte[].class || type == Object.class) {
+			return new Object[] { message };
+		}
+		Object payload = this.converter.fromMessage(message, type);
+		if (payload == null) {
+			throw new MessageConversionException(message, "Cannot convert the payload to " + type.getName()
+					+ " (content type " + message.getHeaders().get(MessageHeaders.CONTENT_TYPE) + ")");
+		}
+		return new Object[] { new GenericMessage<>(payload, message.getHeaders()) };
+	}
+
+	/**
+	 * Invoke the listener.
+	 * @param arguments the resolved arguments
+	 * @return the return value, {@code null} for none
+	 * @throws Exception the listener's exception
+	 */
+	@SuppressWarnings("unchecked")
+	@Nullable Object invoke(Object[] arguments) throws Exception {
+		ResolvingHandlerMethod handler = this.handlerMethod;
+		if (handler != null) {
+			return handler.call(arguments);
+		}
+		MqttMessageListener<Object> target = this.listener;
+		return (target != null) ? target.onMessage((Message<Object>) arguments[0]) : null;
+	}
+
+	/**
+	 * Whether a failure happened while resolving arguments (conversion, validation): retrying cannot help.
+	 * @param ex the failure
+	 * @return whether it is a conversion or resolution failure
+	 */
+	static boolean isConversionFailure(Throwable ex) {
+		return ex instanceof MessageConversionException || ex instanceof MethodArgumentResolutionException
+				|| ex instanceof org.springframework.core.convert.ConversionException;
+	}
+
+	/**
+	 * Map an inbound Paho message to a Spring message: payload bytes, Spring Integration's {@link MqttHeaders}
+	 * names, the content type and one header per MQTT 5 user property. No id or timestamp header is generated.
+	 * @param topic the topic
+	 * @param message the Paho message
+	 * @return the message
+	 */
+	static Message<byte[]> toMessage(String topic, MqttMessage message) {
+		MqttProperties properties = message.getProperties();
+		List<UserProperty> userProperties = (properties != null) ? properties.getUserProperties() : null;
+		Map<String, Object> headers = new HashMap<>(16 + ((userProperties != null) ? userProperties.size() * 2 : 0));
+		headers.put(MqttHeaders.RECEIVED_TOPIC, topic);
+		headers.put(MqttHeaders.RECEIVED_QOS, message.getQos());
+		headers.put(MqttHeaders.RECEIVED_RETAINED, message.isRetained());
+		headers.put(MqttHeaders.DUPLICATE, message.isDuplicate());
+		headers.put(MqttHeaders.ID, message.getId());
+		if (properties != null) {
+			if (userProperties != null) {
+				for (UserProperty property : userProperties) {
+					headers.put(property.getKey(), property.getValue());
+				}
+			}
+			putIfNotNull(headers, MqttHeaders.RESPONSE_TOPIC, properties.getResponseTopic());
+			putIfNotNull(headers, MqttHeaders.CORRELATION_DATA, properties.getCorrelationData());
+			putIfNotNull(headers, MqttHeaders.MESSAGE_EXPIRY_INTERVAL, properties.getMessageExpiryInterval());
+			putIfNotNull(headers, MessageHeaders.CONTENT_TYPE, properties.getContentType());
+		}
+		return new GenericMessage<>(message.getPayload(), new InboundHeaders(headers));
+	}
+
+	private static void putIfNotNull(Map<String, Object> headers, String name, @Nullable Object value) {
+		if (value != null) {
+			headers.put(name, value);
+		}
+	}
+
+	/**
+	 * Message headers without a generated id and timestamp (MQTT has its own id): no UUID per message.
+	 */
+	private static final class InboundHeaders extends MessageHeaders {
+
+		InboundHeaders(Map<String, Object> headers) {
+			super(headers, ID_VALUE_NONE, -1L);
+		}
+
+	}
+
+	/**
+	 * Spring's invocable handler method with argument resolution and invocation as two steps.
+	 */
+	private static final class ResolvingHandlerMethod extends InvocableHandlerMethod {
+
+		ResolvingHandlerMethod(Object bean, Method method) {
+			super(bean, method);
+		}
+
+		Object[] resolve(Message<?> message, Object... providedArgs) throws Exception {
+			return getMethodArgumentValues(message, providedArgs);
+		}
+
+		@Nullable Object call(Object[] arguments) throws Exception {
+			return doInvoke(arguments);
+		}
+
+	}
+
+	/**
+	 * Resolves {@link TopicVariable @TopicVariable} parameters from the received topic.
+	 */
+	private static final class TopicVariableResolver implements HandlerMethodArgumentResolver {
+
+		private static final TypeDescriptor STRING = TypeDescriptor.valueOf(String.class);
+
+		private final List<TopicTemplate> templates;
+
+		private final ConversionService conversionService;
+
+		TopicVariableResolver(List<TopicTemplate> templates, ConversionService conversionService) {
+			this.templates = templates;
+			this.conversionService = conversionService;
+		}
+
+		@Override
+		public boolean supportsParameter(MethodParameter parameter) {
+			return parameter.hasParameterAnnotation(TopicVariable.class);
+		}
+
+		@Override
+		public @Nullable Object resolveArgument(MethodParameter parameter, Message<?> message) {
+			TopicVariable annotation = parameter.getParameterAnnotation(TopicVariable.class);
+			String name = (annotation != null) ? annotation.value() : "";
+			String topic = (String) message.getHeaders().get(MqttHeaders.RECEIVED_TOPIC);
+			if (topic != null) {
+				for (TopicTemplate template : this.templates) {
+					String value = template.variableNames().contains(name) ? template.variable(topic, name) : null;
+					if (value != null) {
+						return this.conversionService.convert(value, STRING, new TypeDescriptor(parameter));
+					}
+				}
+			}
+			throw new MethodArgumentResolutionException(message, parameter,
+					"Topic '" + topic + "' has no value for template variable '" + name + "'");
+		}
+
+	}
+
+}

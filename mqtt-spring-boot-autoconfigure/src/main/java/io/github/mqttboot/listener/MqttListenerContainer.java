@@ -1,0 +1,434 @@
+package io.github.mqttboot.listener;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.github.mqttboot.core.MqttAcknowledgment;
+import io.github.mqttboot.core.MqttListenerErrorHandler;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.messaging.Message;
+
+/**
+ * Runs one listener: its subscriptions on one connection and its workers. Each worker has a bounded queue; a
+ * message goes to the worker chosen from its topic, so messages of one topic are processed in order while different
+ * topics run in parallel, and a slow listener never holds up another. A worker converts the message, invokes the
+ * listener (retrying failures with backoff), publishes the return value, hands what still fails to the error handler
+ * or the dead-letter topic, then acknowledges.
+ * <p>
+ * Look containers up by id in the {@link MqttListenerEndpointRegistry} to {@link #stop()} and {@link #start()} a
+ * listener at runtime: stopping unsubscribes and finishes the messages already queued.
+ */
+public final class MqttListenerContainer {
+
+	private static final Log logger = LogFactory.getLog(MqttListenerContainer.class);
+
+	private static final long OFFER_WAIT_MILLIS = 100;
+
+	private final String id;
+
+	private final MqttListenerEndpoint endpoint;
+
+	private final MqttListenerSettings settings;
+
+	private final MqttMessageRouter router;
+
+	private final ListenerInvoker invoker;
+
+	private final ListenerPublisher publisher;
+
+	private final ListenerMetrics.Recorder timer;
+
+	private final Runnable deadLettered;
+
+	private final boolean autoStartup;
+
+	private final boolean manualAck;
+
+	private final List<BlockingQueue<Delivery>> queues;
+
+	private final List<MqttMessageRouter.Subscription> subscriptions;
+
+	private final Object lifecycleMonitor = new Object();
+
+	private volatile State state = State.NEW;
+
+	private Thread[] workers = new Thread[0];
+
+	MqttListenerContainer(MqttListenerEndpoint endpoint, List<TopicTemplate> templates, int qos, int concurrency,
+			boolean autoStartup, MqttListenerSettings settings, MqttMessageRouter router, ListenerInvoker invoker,
+			ListenerPublisher publisher, ListenerMetrics metrics) {
+		this.id = endpoint.getId();
+		this.endpoint = endpoint;
+		this.settings = settings;
+		this.router = router;
+		this.invoker = invoker;
+		this.publisher = publisher;
+		this.autoStartup = autoStartup;
+		this.manualAck = settings.getAckMode() == MqttListenerSettings.AckMode.MANUAL && invoker.takesAcknowledgment();
+		String connection = router.connection().getName();
+		this.timer = metrics.listener(connection, this.id);
+		this.deadLettered = metrics.deadLettered(connection, this.id);
+		this.queues = new ArrayList<>(concurrency);
+		for (int i = 0; i < concurrency; i++) {
+			this.queues.add(new ArrayBlockingQueue<>(settings.getQueueCapacity()));
+		}
+		this.subscriptions = router.register(this, templates, qos, endpoint.getGroup(), endpoint);
+	}
+
+	/**
+	 * Return the listener id.
+	 * @return the id
+	 */
+	public String getId() {
+		return this.id;
+	}
+
+	/**
+	 * Return the name of the connection the listener subscribes on.
+	 * @return the connection name
+	 */
+	public String getConnectionName() {
+		return this.router.connection().getName();
+	}
+
+	/**
+	 * Return the topic filters as subscribed (template variables as {@code +}, with the {@code $share/<group>/}
+	 * prefix of a shared subscription).
+	 * @return the topic filters
+	 */
+	public List<String> getTopicFilters() {
+		return this.subscriptions.stream().map((subscription) -> subscription.filter).toList();
+	}
+
+	/**
+	 * Return the number of workers.
+	 * @return the concurrency
+	 */
+	public int getConcurrency() {
+		return this.queues.size();
+	}
+
+	/**
+	 * Return whether the listener starts with the registry.
+	 * @return the auto-startup flag
+	 */
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	/**
+	 * Return whether the listener is running (subscribed or subscribing, workers up).
+	 * @return whether it runs
+	 */
+	public boolean isRunning() {
+		return this.state == State.RUNNING;
+	}
+
+	/**
+	 * Start the workers and subscribe (asynchronously: an {@code MqttSubscribedEvent} tells when the broker
+	 * granted the subscription). Does nothing when running.
+	 */
+	public void start() {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state == State.RUNNING) {
+				return;
+			}
+			Thread[] threads = new Thread[this.queues.size()];
+			for (int i = 0; i < threads.length; i++) {
+				BlockingQueue<Delivery> queue = this.queues.get(i);
+				threads[i] = new Thread(() -> work(queue), "mqtt-listener-" + this.id + "-" + i);
+				threads[i].setDaemon(true);
+			}
+			this.workers = threads;
+			this.state = State.RUNNING;
+			for (Thread thread : threads) {
+				thread.start();
+			}
+		}
+		this.router.subscribe(this.subscriptions);
+	}
+
+	/**
+	 * Stop the listener: unsubscribe, finish the messages already queued (at most the registry's shutdown
+	 * timeout), stop the workers. Messages that arrive meanwhile are acknowledged without being processed. Does
+	 * nothing when not running.
+	 */
+	public void stop() {
+		if (requestStop(false)) {
+			awaitStop(System.nanoTime() + this.settings.getShutdownTimeout().toNanos(), false);
+		}
+	}
+
+	/**
+	 * Begin stopping: refuse new messages, unsubscribe.
+	 * @param shutdown whether the application is shutting down (then a persistent session keeps the
+	 * subscriptions)
+	 * @return whether the listener was running
+	 */
+	boolean requestStop(boolean shutdown) {
+		synchronized (this.lifecycleMonitor) {
+			if (this.state != State.RUNNING) {
+				this.state = State.STOPPED;
+				return false;
+			}
+			this.state = State.STOPPING;
+		}
+		this.router.unsubscribe(this.subscriptions, !shutdown || !this.router.isPersistentSession());
+		return true;
+	}
+
+	/**
+	 * Wait for the workers to drain their queues, interrupting them at the deadline.
+	 * @param deadline the deadline, in {@link System#nanoTime()} terms
+	 * @param shutdown whether the application is shutting down (then what is left stays unacknowledged, for the
+	 * broker to redeliver)
+	 */
+	void awaitStop(long deadline, boolean shutdown) {
+		synchronized (this.lifecycleMonitor) {
+			for (Thread worker : this.workers) {
+				join(worker, deadline);
+				if (worker.isAlive()) {
+					logger.warn("Listener '" + this.id + "' did not finish its messages in time; interrupting "
+							+ worker.getName());
+					worker.interrupt();
+					join(worker, System.nanoTime() + TimeUnit.SECONDS.toNanos(1));
+				}
+			}
+			List<Delivery> leftovers = new ArrayList<>();
+			this.queues.forEach((queue) -> queue.drainTo(leftovers));
+			if (!shutdown) {
+				leftovers.forEach(Delivery::acknowledge);
+			}
+			this.state = State.STOPPED;
+		}
+	}
+
+	private static void join(Thread thread, long deadline) {
+		long millis = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+		try {
+			if (millis > 0) {
+				thread.join(millis);
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	void deregister() {
+		this.router.deregister(this.subscriptions);
+	}
+
+	// ---------------------------------------------------------------- Paho's callback thread
+
+	/**
+	 * Queue a message for the worker of its topic. Waits while the queue is full (backpressure on the
+	 * connection's inbound thread); never throws.
+	 * @param topic the topic
+	 * @param message the message
+	 * @param entry its acknowledgement, {@code null} for QoS 0 or immediate acknowledgement
+	 * @return whether the message was queued; {@code false} when the listener is stopped
+	 */
+	boolean dispatch(String topic, MqttMessage message, AckSequencer.@Nullable Entry entry) {
+		BlockingQueue<Delivery> queue = this.queues.get(
+				(this.queues.size() == 1) ? 0 : Math.floorMod(topic.hashCode(), this.queues.size()));
+		Delivery delivery = new Delivery(topic, message, entry);
+		boolean warned = false;
+		try {
+			while (accepts()) {
+				if (queue.offer(delivery, OFFER_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
+					return true;
+				}
+				if (!warned) {
+					warned = true;
+					logger.warn("Listener '" + this.id + "' is " + queue.size() + " messages behind; the connection "
+							+ "waits for it");
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		return false;
+	}
+
+	// new listeners that will start take messages already, so that a persistent session's queued messages that
+	// arrive before the registry started are not lost
+	private boolean accepts() {
+		State current = this.state;
+		return current == State.RUNNING || (current == State.NEW && this.autoStartup);
+	}
+
+	// ---------------------------------------------------------------- workers
+
+	private void work(BlockingQueue<Delivery> queue) {
+		while (true) {
+			Delivery delivery;
+			try {
+				State current = this.state;
+				if (current == State.RUNNING) {
+					delivery = queue.poll(1, TimeUnit.SECONDS);
+				}
+				else if (current == State.STOPPING) {
+					delivery = queue.poll();
+					if (delivery == null) {
+						return;
+					}
+				}
+				else {
+					return;
+				}
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			if (delivery != null) {
+				try {
+					process(delivery);
+				}
+				catch (Throwable ex) {
+					logger.error("Listener '" + this.id + "' failed unexpectedly", ex);
+					delivery.acknowledge();
+				}
+			}
+		}
+	}
+
+	private void process(Delivery delivery) {
+		long start = System.nanoTime();
+		Message<byte[]> message = ListenerInvoker.toMessage(delivery.topic, delivery.message);
+		Throwable failure = null;
+		try {
+			// The one place to wrap listener processing in an Observation (tracing): around convert-invoke-reply.
+			Object result = invokeWithRetry(message, delivery);
+			if (result != null) {
+				this.publisher.reply(this.router.connection(), message, result, this.endpoint.getSendTo(), this.id);
+			}
+		}
+		catch (Throwable ex) {
+			failure = ex;
+			recover(message, delivery, ex);
+		}
+		finally {
+			this.timer.record(System.nanoTime() - start, failure);
+			if (failure != null || !this.manualAck) {
+				delivery.acknowledge();
+			}
+		}
+	}
+
+	private @Nullable Object invokeWithRetry(Message<byte[]> message, Delivery delivery) throws Exception {
+		if (logger.isTraceEnabled()) {
+			logger.trace("Listener '" + this.id + "' processing message " + delivery.message.getId() + " from '"
+					+ delivery.topic + "'");
+		}
+		Object[] arguments = this.invoker.arguments(message, delivery);
+		long interval = this.settings.getInitialInterval().toMillis();
+		for (int attempt = 1;; attempt++) {
+			try {
+				return this.invoker.invoke(arguments);
+			}
+			catch (Exception ex) {
+				if (attempt >= this.settings.getMaxAttempts() || ListenerInvoker.isConversionFailure(ex)) {
+					throw ex;
+				}
+				if (logger.isDebugEnabled()) {
+					logger.debug("Listener '" + this.id + "' failed (attempt " + attempt + "), retrying in "
+							+ interval + " ms: " + ex);
+				}
+				try {
+					Thread.sleep(interval);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+				interval = Math.min((long) (interval * this.settings.getMultiplier()),
+						this.settings.getMaxInterval().toMillis());
+			}
+		}
+	}
+
+	private void recover(Message<byte[]> message, Delivery delivery, Throwable failure) {
+		Exception exception = (failure instanceof Exception ex) ? ex : new IllegalStateException(failure);
+		MqttListenerErrorHandler handler = this.endpoint.getErrorHandler();
+		if (handler != null) {
+			try {
+				Object result = handler.handleError(message, exception);
+				if (result != null) {
+					this.publisher.reply(this.router.connection(), message, result, this.endpoint.getSendTo(),
+							this.id);
+				}
+				return;
+			}
+			catch (Exception ex) {
+				if (ex != exception) {
+					ex.addSuppressed(exception);
+				}
+				exception = ex;
+			}
+		}
+		String deadLetterTopic = this.settings.getDeadLetterTopic();
+		if (deadLetterTopic != null && this.publisher.deadLetter(this.router.connection(), deadLetterTopic,
+				delivery.topic, delivery.message, exception, this.id)) {
+			this.deadLettered.run();
+			if (logger.isDebugEnabled()) {
+				logger.debug("Listener '" + this.id + "' dead-lettered a message from '" + delivery.topic + "': "
+						+ exception);
+			}
+			return;
+		}
+		logger.error("[" + getConnectionName() + "] listener '" + this.id + "' failed to process a message from '"
+				+ delivery.topic + "'", exception);
+	}
+
+	@Override
+	public String toString() {
+		return "MqttListenerContainer[" + this.id + ", " + getConnectionName() + ", " + getTopicFilters() + ", "
+				+ this.state + "]";
+	}
+
+	private enum State {
+
+		NEW, RUNNING, STOPPING, STOPPED
+
+	}
+
+	/**
+	 * One message for this listener; it is the message's {@link MqttAcknowledgment}.
+	 */
+	private static final class Delivery implements MqttAcknowledgment {
+
+		final String topic;
+
+		final MqttMessage message;
+
+		private final AckSequencer.@Nullable Entry entry;
+
+		private final AtomicBoolean acknowledged = new AtomicBoolean();
+
+		Delivery(String topic, MqttMessage message, AckSequencer.@Nullable Entry entry) {
+			this.topic = topic;
+			this.message = message;
+			this.entry = entry;
+		}
+
+		@Override
+		public void acknowledge() {
+			AckSequencer.Entry current = this.entry;
+			if (current != null && this.acknowledged.compareAndSet(false, true)) {
+				current.done();
+			}
+		}
+
+	}
+
+}

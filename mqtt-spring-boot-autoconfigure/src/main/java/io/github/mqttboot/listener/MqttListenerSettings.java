@@ -1,0 +1,249 @@
+package io.github.mqttboot.listener;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * The defaults and shared behaviour of every listener: what an {@code @MqttListener} leaves out, acknowledgement,
+ * retry and dead-lettering. Spring Boot binds it from {@code mqtt.listener.*}; define a bean of this type to set it
+ * yourself.
+ */
+public class MqttListenerSettings {
+
+	private boolean autoStartup = true;
+
+	private int defaultQos = 1;
+
+	private int concurrency = 1;
+
+	private AckMode ackMode = AckMode.AFTER_PROCESSING;
+
+	private int maxAttempts = 3;
+
+	private Duration initialInterval = Duration.ofSeconds(1);
+
+	private double multiplier = 2.0;
+
+	private Duration maxInterval = Duration.ofSeconds(10);
+
+	private @Nullable String deadLetterTopic;
+
+	private int queueCapacity = 1000;
+
+	private Duration shutdownTimeout = Duration.ofSeconds(20);
+
+	/**
+	 * Return whether listeners subscribe when the application starts.
+	 * @return the default auto-startup
+	 */
+	public boolean isAutoStartup() {
+		return this.autoStartup;
+	}
+
+	/**
+	 * Set whether listeners subscribe when the application starts (default {@code true}).
+	 * @param autoStartup the default auto-startup
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
+	}
+
+	/**
+	 * Return the QoS of subscriptions that do not name one.
+	 * @return the default QoS
+	 */
+	public int getDefaultQos() {
+		return this.defaultQos;
+	}
+
+	/**
+	 * Set the QoS of subscriptions that do not name one (default 1).
+	 * @param defaultQos 0, 1 or 2
+	 */
+	public void setDefaultQos(int defaultQos) {
+		Assert.isTrue(defaultQos >= 0 && defaultQos <= 2, "defaultQos must be 0, 1 or 2");
+		this.defaultQos = defaultQos;
+	}
+
+	/**
+	 * Return the number of workers of listeners that do not name one.
+	 * @return the default concurrency
+	 */
+	public int getConcurrency() {
+		return this.concurrency;
+	}
+
+	/**
+	 * Set the number of workers of listeners that do not name one (default 1).
+	 * @param concurrency at least 1
+	 */
+	public void setConcurrency(int concurrency) {
+		Assert.isTrue(concurrency >= 1, "concurrency must be at least 1");
+		this.concurrency = concurrency;
+	}
+
+	/**
+	 * Return when inbound QoS 1/2 messages are acknowledged.
+	 * @return the acknowledgement mode
+	 */
+	public AckMode getAckMode() {
+		return this.ackMode;
+	}
+
+	/**
+	 * Set when inbound QoS 1/2 messages are acknowledged (default {@link AckMode#AFTER_PROCESSING}).
+	 * @param ackMode the acknowledgement mode
+	 */
+	public void setAckMode(AckMode ackMode) {
+		this.ackMode = ackMode;
+	}
+
+	/**
+	 * Return the most invocations of a listener for one message, the first included.
+	 * @return the maximum attempts
+	 */
+	public int getMaxAttempts() {
+		return this.maxAttempts;
+	}
+
+	/**
+	 * Set the most invocations of a listener for one message, the first included (default 3; 1 disables retry).
+	 * @param maxAttempts at least 1
+	 */
+	public void setMaxAttempts(int maxAttempts) {
+		Assert.isTrue(maxAttempts >= 1, "maxAttempts must be at least 1");
+		this.maxAttempts = maxAttempts;
+	}
+
+	/**
+	 * Return the wait before the first retry.
+	 * @return the initial interval
+	 */
+	public Duration getInitialInterval() {
+		return this.initialInterval;
+	}
+
+	/**
+	 * Set the wait before the first retry (default 1s).
+	 * @param initialInterval the initial interval
+	 */
+	public void setInitialInterval(Duration initialInterval) {
+		this.initialInterval = initialInterval;
+	}
+
+	/**
+	 * Return the factor applied to the wait after each retry.
+	 * @return the multiplier
+	 */
+	public double getMultiplier() {
+		return this.multiplier;
+	}
+
+	/**
+	 * Set the factor applied to the wait after each retry (default 2.0).
+	 * @param multiplier at least 1
+	 */
+	public void setMultiplier(double multiplier) {
+		Assert.isTrue(multiplier >= 1.0, "multiplier must be at least 1");
+		this.multiplier = multiplier;
+	}
+
+	/**
+	 * Return the longest wait between retries.
+	 * @return the maximum interval
+	 */
+	public Duration getMaxInterval() {
+		return this.maxInterval;
+	}
+
+	/**
+	 * Set the longest wait between retries (default 10s).
+	 * @param maxInterval the maximum interval
+	 */
+	public void setMaxInterval(Duration maxInterval) {
+		this.maxInterval = maxInterval;
+	}
+
+	/**
+	 * Return the dead-letter topic.
+	 * @return the topic, {@code {topic}} standing for the original topic, or {@code null} for none
+	 */
+	public @Nullable String getDeadLetterTopic() {
+		return this.deadLetterTopic;
+	}
+
+	/**
+	 * Set the topic failed messages are republished to, with error details in user properties; {@code {topic}}
+	 * stands for the original topic (for example {@code dlq/{topic}}).
+	 * @param deadLetterTopic the topic, or {@code null} for none
+	 */
+	public void setDeadLetterTopic(@Nullable String deadLetterTopic) {
+		this.deadLetterTopic = deadLetterTopic;
+	}
+
+	/**
+	 * Return the capacity of each worker's queue.
+	 * @return the queue capacity
+	 */
+	public int getQueueCapacity() {
+		return this.queueCapacity;
+	}
+
+	/**
+	 * Set the capacity of each worker's queue (default 1000). When it is full, the connection's inbound thread
+	 * waits for room: together with Receive Maximum this is the backpressure.
+	 * @param queueCapacity at least 1
+	 */
+	public void setQueueCapacity(int queueCapacity) {
+		Assert.isTrue(queueCapacity >= 1, "queueCapacity must be at least 1");
+		this.queueCapacity = queueCapacity;
+	}
+
+	/**
+	 * Return how long stopping waits for the workers to drain their queues.
+	 * @return the shutdown timeout
+	 */
+	public Duration getShutdownTimeout() {
+		return this.shutdownTimeout;
+	}
+
+	/**
+	 * Set how long stopping waits for the workers to finish the messages they hold (default 20s, inside Boot's
+	 * 30s shutdown phase); after it the workers are interrupted.
+	 * @param shutdownTimeout the shutdown timeout
+	 */
+	public void setShutdownTimeout(Duration shutdownTimeout) {
+		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * When inbound QoS 1/2 messages are acknowledged.
+	 */
+	public enum AckMode {
+
+		/**
+		 * When every listener the message was routed to returned or its failure was handled, in arrival order.
+		 * Unacknowledged messages hold Receive Maximum slots: that is the backpressure. Some brokers hold back more:
+		 * HiveMQ sends a client the next batch of its queue only once the previous batch is acknowledged, so one
+		 * slow QoS 1/2 listener delays the other listeners of its connection (their threads stay free). Give slow
+		 * listeners their own connection ({@code @MqttListener(connection = …)}) when that matters.
+		 */
+		AFTER_PROCESSING,
+
+		/**
+		 * On arrival, before any listener runs (the client acknowledges by itself).
+		 */
+		IMMEDIATE,
+
+		/**
+		 * When the listener calls {@link io.github.mqttboot.core.MqttAcknowledgment#acknowledge()}; listeners
+		 * without an acknowledgment parameter, and failures once handled, are acknowledged after processing.
+		 */
+		MANUAL
+
+	}
+
+}

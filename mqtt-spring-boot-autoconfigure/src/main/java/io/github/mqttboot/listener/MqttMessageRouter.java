@@ -1,0 +1,435 @@
+package io.github.mqttboot.listener;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttInboundHandler;
+import io.github.mqttboot.event.MqttSubscribedEvent;
+import io.github.mqttboot.event.MqttSubscriptionFailedEvent;
+import io.github.mqttboot.event.MqttUnsubscribedEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.integration.mqtt.core.ClientManager;
+
+/**
+ * The one inbound handler of a connection: routes each message to every listener it belongs to, exactly once, and
+ * keeps the connection's subscriptions. Routing uses the MQTT 5 Subscription Identifiers the broker echoes (one per
+ * subscription, allocated by the connection) and falls back to matching the topic against the filters ({@code
+ * $share/<group>/} stripped) when a message carries none of ours. It never uses Paho's per-subscription dispatch,
+ * which misses shared subscriptions (paho.mqtt.java #827).
+ * <p>
+ * Subscribing, re-subscribing after a reconnect (unless the broker kept the session) and unsubscribing all happen on
+ * the connection's event thread, in order.
+ */
+final class MqttMessageRouter implements MqttInboundHandler, ClientManager.ConnectCallback {
+
+	private static final Log logger = LogFactory.getLog(MqttMessageRouter.class);
+
+	private static final long MAX_RETRY_DELAY_MILLIS = TimeUnit.MINUTES.toMillis(5);
+
+	private final MqttConnection connection;
+
+	private final @Nullable AckSequencer acks;
+
+	private final ListenerMetrics metrics;
+
+	private final Runnable unmatched;
+
+	private final @Nullable ApplicationEventPublisher events;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
+
+	private final Map<Integer, Subscription> byIdentifier = new ConcurrentHashMap<>();
+
+	private volatile boolean closing;
+
+	// the connect time of the network connection the last message came on; only touched on Paho's callback thread,
+	// where Paho reports a new connection before the first message that arrives on it
+	private @Nullable Instant messagesConnectedAt;
+
+	// connects seen by connectComplete; only touched on the connection's event thread
+	private int connects;
+
+	MqttMessageRouter(MqttConnection connection, boolean manualAcks, ListenerMetrics metrics,
+			@Nullable ApplicationEventPublisher events, ScheduledExecutorService scheduler) {
+		this.connection = connection;
+		this.acks = manualAcks ? new AckSequencer(connection) : null;
+		this.metrics = metrics;
+		this.unmatched = metrics.received(connection.getName(), "none");
+		this.events = events;
+		this.scheduler = scheduler;
+		connection.setManualAcks(manualAcks);
+		connection.setInboundHandler(this);
+		connection.addCallback(this);
+	}
+
+	MqttConnection connection() {
+		return this.connection;
+	}
+
+	/**
+	 * Return the number of messages whose acknowledgement is pending.
+	 * @return the count, 0 without manual acknowledgements
+	 */
+	int pendingAcks() {
+		AckSequencer sequencer = this.acks;
+		return (sequencer != null) ? sequencer.pendingCount() : 0;
+	}
+
+	/**
+	 * Whether the session outlives the connection (clean start off, session expiry set): then stopping the
+	 * application keeps the subscriptions so that messages queue while it is away.
+	 * @return whether the session is persistent
+	 */
+	boolean isPersistentSession() {
+		MqttConnectionOptions options = this.connection.getConnectionInfo();
+		Long expiry = options.getSessionExpiryInterval();
+		return !options.isCleanStart() && expiry != null && expiry > 0;
+	}
+
+	/**
+	 * Set whether the application is shutting down: messages that arrive from now on are left unacknowledged (the
+	 * broker redelivers them to a persistent session) instead of being routed.
+	 * @param closing whether closing
+	 */
+	void setClosing(boolean closing) {
+		this.closing = closing;
+	}
+
+	// ---------------------------------------------------------------- routing (Paho's callback thread)
+
+	@Override
+	public void messageArrived(String topic, MqttMessage message) {
+		if (this.closing) {
+			return;
+		}
+		List<Subscription> routes = route(topic, message);
+		int qos = message.getQos();
+		AckSequencer sequencer = this.acks;
+		Instant connectedAt = this.connection.getConnectedAt();
+		if (sequencer != null && connectedAt != this.messagesConnectedAt) {
+			this.messagesConnectedAt = connectedAt;
+			int forgotten = sequencer.reset();
+			if (forgotten > 0 && logger.isDebugEnabled()) {
+				logger.debug("[" + this.connection.getName() + "] new connection: " + forgotten
+						+ " unacknowledged messages of the previous one are left to the broker");
+			}
+		}
+		AckSequencer.Entry entry = (sequencer != null && qos > 0)
+				? sequencer.register(message.getId(), qos, routes.size()) : null;
+		if (routes.isEmpty()) {
+			this.unmatched.run();
+			if (logger.isDebugEnabled()) {
+				logger.debug("[" + this.connection.getName() + "] no listener for a message on '" + topic
+						+ "'; acknowledged");
+			}
+			return;
+		}
+		for (Subscription subscription : routes) {
+			boolean queued = false;
+			try {
+				subscription.received.run();
+				queued = subscription.container.dispatch(topic, message, entry);
+			}
+			catch (RuntimeException ex) {
+				logger.error("[" + this.connection.getName() + "] could not hand a message on '" + topic
+						+ "' to listener '" + subscription.container.getId() + "'", ex);
+			}
+			if (!queued && entry != null) {
+				entry.done();
+			}
+		}
+	}
+
+	private List<Subscription> route(String topic, MqttMessage message) {
+		List<Subscription> routes = new ArrayList<>(2);
+		MqttProperties properties = message.getProperties();
+		List<Integer> identifiers = (properties != null) ? properties.getSubscriptionIdentifiers() : null;
+		if (identifiers != null) {
+			for (Integer identifier : identifiers) {
+				Subscription subscription = this.byIdentifier.get(identifier);
+				// a stale identifier (a subscription of an earlier run kept in a persistent session) may now
+				// belong to another filter: trust it only when the topic matches
+				if (subscription != null && subscription.template.matches(topic)) {
+					addDistinct(routes, subscription);
+				}
+			}
+			if (!routes.isEmpty()) {
+				return routes;
+			}
+		}
+		for (Subscription subscription : this.subscriptions) {
+			if (subscription.template.matches(topic)) {
+				addDistinct(routes, subscription);
+			}
+		}
+		return routes;
+	}
+
+	// one delivery per listener, even when several of its filters (or several copies) match
+	private static void addDistinct(List<Subscription> routes, Subscription candidate) {
+		for (Subscription route : routes) {
+			if (route.container == candidate.container) {
+				return;
+			}
+		}
+		routes.add(candidate);
+	}
+
+	// ---------------------------------------------------------------- subscriptions
+
+	/**
+	 * Add the routes of a listener; its messages are routed from now on (messages a persistent session delivers
+	 * before the listener started wait in its queue).
+	 * @param container the listener
+	 * @param templates its topic filters
+	 * @param qos the subscription QoS
+	 * @param group the shared subscription group, or {@code null}
+	 * @param options the subscription options (noLocal, retainAsPublished, retainHandling)
+	 * @return the subscriptions
+	 */
+	List<Subscription> register(MqttListenerContainer container, List<TopicTemplate> templates, int qos,
+			@Nullable String group, MqttListenerEndpoint options) {
+		List<Subscription> created = new ArrayList<>(templates.size());
+		for (TopicTemplate template : templates) {
+			String filter = (group != null) ? "$share/" + group + "/" + template.filter() : template.filter();
+			Subscription subscription = new Subscription(container, template, filter, qos, options,
+					this.connection.nextSubscriptionIdentifier(),
+					this.metrics.received(this.connection.getName(), filter));
+			created.add(subscription);
+			this.subscriptions.add(subscription);
+			this.byIdentifier.put(subscription.identifier, subscription);
+		}
+		return created;
+	}
+
+	/**
+	 * Remove the routes of a listener.
+	 * @param subscriptions its subscriptions
+	 */
+	void deregister(List<Subscription> subscriptions) {
+		this.subscriptions.removeAll(subscriptions);
+		subscriptions.forEach((subscription) -> this.byIdentifier.remove(subscription.identifier));
+	}
+
+	/**
+	 * Subscribe (asynchronously, on the connection's event thread); when the connection is down, the next connect
+	 * subscribes.
+	 * @param subscriptions the subscriptions
+	 */
+	void subscribe(List<Subscription> subscriptions) {
+		this.connection.execute(() -> subscriptions.forEach(this::subscribeNow));
+	}
+
+	/**
+	 * Unsubscribe (asynchronously, on the connection's event thread).
+	 * @param subscriptions the subscriptions
+	 * @param onBroker whether to send UNSUBSCRIBE, or only forget them (a persistent session keeps them)
+	 */
+	void unsubscribe(List<Subscription> subscriptions, boolean onBroker) {
+		this.connection.execute(() -> subscriptions.forEach((subscription) -> unsubscribeNow(subscription, onBroker)));
+	}
+
+	@Override
+	public void connectComplete(boolean isReconnect) {
+		this.connects++;
+		boolean sessionPresent = this.connection.isSessionPresent();
+		for (Subscription subscription : this.subscriptions) {
+			if (!subscription.container.isRunning()) {
+				continue;
+			}
+			if (sessionPresent && subscription.granted) {
+				// the broker still holds it (with its identifier)
+				subscription.subscribedAt = this.connects;
+				continue;
+			}
+			subscriptionLost(subscription);
+			subscribeNow(subscription);
+		}
+	}
+
+	private void subscriptionLost(Subscription subscription) {
+		subscription.granted = false;
+		subscription.subscribedAt = 0;
+	}
+
+	private void subscribeNow(Subscription subscription) {
+		MqttAsyncClient client = this.connection.getClient();
+		if (!subscription.container.isRunning() || !this.subscriptions.contains(subscription) || this.connects == 0
+				|| client == null || !this.connection.isConnected() || subscription.subscribedAt == this.connects) {
+			return;
+		}
+		subscription.subscribedAt = this.connects;
+		MqttSubscription request = new MqttSubscription(subscription.filter, subscription.qos);
+		request.setNoLocal(subscription.noLocal);
+		request.setRetainAsPublished(subscription.retainAsPublished);
+		request.setRetainHandling(subscription.retainHandling);
+		MqttProperties properties = new MqttProperties();
+		if (this.connection.isSubscriptionIdentifiersAvailable()) {
+			properties.setSubscriptionIdentifiers(List.of(subscription.identifier));
+		}
+		try {
+			client.subscribe(new MqttSubscription[] { request }, null, new MqttActionListener() {
+
+				@Override
+				public void onSuccess(IMqttToken token) {
+					int[] codes = token.getReasonCodes();
+					int code = (codes != null && codes.length > 0) ? codes[0] : 0;
+					MqttMessageRouter.this.connection.execute(() -> subscribed(subscription, code));
+				}
+
+				@Override
+				public void onFailure(IMqttToken token, Throwable ex) {
+					int code = (ex instanceof MqttException mqtt) ? mqtt.getReasonCode() : 0x80;
+					MqttMessageRouter.this.connection.execute(() -> subscribeFailed(subscription, code, ex));
+				}
+
+			}, properties);
+		}
+		catch (MqttException | RuntimeException ex) {
+			int code = (ex instanceof MqttException mqtt) ? mqtt.getReasonCode() : 0x80;
+			subscribeFailed(subscription, code, ex);
+		}
+	}
+
+	private void subscribed(Subscription subscription, int code) {
+		if (code >= 0x80) {
+			subscribeFailed(subscription, code, null);
+			return;
+		}
+		subscription.granted = true;
+		subscription.failures = 0;
+		logger.info("[" + this.connection.getName() + "] listener '" + subscription.container.getId()
+				+ "' subscribed to '" + subscription.filter + "' (QoS " + code + ")");
+		publish(new MqttSubscribedEvent(this.connection.getName(), subscription.filter, code));
+	}
+
+	private void subscribeFailed(Subscription subscription, int code, @Nullable Throwable ex) {
+		subscriptionLost(subscription);
+		if (!subscription.container.isRunning() || !this.connection.isConnected()) {
+			return; // stopped, or the next connect subscribes again
+		}
+		long delay = Math.min(MAX_RETRY_DELAY_MILLIS, 1000L << Math.min(16, subscription.failures++));
+		logger.warn("[" + this.connection.getName() + "] listener '" + subscription.container.getId()
+				+ "' could not subscribe to '" + subscription.filter + "' (reason code 0x" + Integer.toHexString(code)
+				+ ((ex != null) ? ", " + ex : "") + "); retrying in " + delay + " ms");
+		publish(new MqttSubscriptionFailedEvent(this.connection.getName(), subscription.filter, code));
+		if (!subscription.retryPending) {
+			// one retry chain per subscription, however many reconnects happen meanwhile
+			subscription.retryPending = true;
+			this.scheduler.schedule(() -> this.connection.execute(() -> {
+				subscription.retryPending = false;
+				subscribeNow(subscription);
+			}), delay, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	private void unsubscribeNow(Subscription subscription, boolean onBroker) {
+		boolean wasGranted = subscription.granted;
+		subscriptionLost(subscription);
+		MqttAsyncClient client = this.connection.getClient();
+		if (!onBroker || !wasGranted || client == null || !this.connection.isConnected()) {
+			return;
+		}
+		try {
+			client.unsubscribe(new String[] { subscription.filter }, null, new MqttActionListener() {
+
+				@Override
+				public void onSuccess(IMqttToken token) {
+					MqttMessageRouter.this.connection.execute(() -> {
+						logger.info("[" + MqttMessageRouter.this.connection.getName() + "] listener '"
+								+ subscription.container.getId() + "' unsubscribed from '" + subscription.filter + "'");
+						publish(new MqttUnsubscribedEvent(MqttMessageRouter.this.connection.getName(),
+								subscription.filter));
+					});
+				}
+
+				@Override
+				public void onFailure(IMqttToken token, Throwable ex) {
+					logger.warn("[" + MqttMessageRouter.this.connection.getName() + "] could not unsubscribe from '"
+							+ subscription.filter + "': " + ex);
+				}
+
+			}, new MqttProperties());
+		}
+		catch (MqttException | RuntimeException ex) {
+			logger.warn("[" + this.connection.getName() + "] could not unsubscribe from '" + subscription.filter
+					+ "': " + ex);
+		}
+	}
+
+	private void publish(Object event) {
+		ApplicationEventPublisher publisher = this.events;
+		if (publisher != null) {
+			publisher.publishEvent(event);
+		}
+	}
+
+	/**
+	 * One topic filter of one listener on this connection, with its own subscription identifier.
+	 */
+	static final class Subscription {
+
+		final MqttListenerContainer container;
+
+		final TopicTemplate template;
+
+		final String filter;
+
+		final int qos;
+
+		final boolean noLocal;
+
+		final boolean retainAsPublished;
+
+		final int retainHandling;
+
+		final int identifier;
+
+		final Runnable received;
+
+		// the following are only touched on the connection's event thread
+		boolean granted;
+
+		int subscribedAt;
+
+		int failures;
+
+		boolean retryPending;
+
+		Subscription(MqttListenerContainer container, TopicTemplate template, String filter, int qos,
+				MqttListenerEndpoint options, int identifier, Runnable received) {
+			this.container = container;
+			this.template = template;
+			this.filter = filter;
+			this.qos = qos;
+			this.noLocal = options.isNoLocal();
+			this.retainAsPublished = options.isRetainAsPublished();
+			this.retainHandling = options.getRetainHandling().ordinal();
+			this.identifier = identifier;
+			this.received = received;
+		}
+
+	}
+
+}

@@ -1,0 +1,271 @@
+package io.github.mqttboot.listener;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import io.github.mqttboot.annotation.MqttListener;
+import io.github.mqttboot.core.MqttAcknowledgment;
+import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.test.EmbeddedBrokerExtension;
+import io.github.mqttboot.test.RawMqttClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.integration.mqtt.support.MqttHeaders;
+import org.springframework.messaging.handler.annotation.Header;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Acknowledgements, checked on the wire through a recording proxy between the application's connection and the
+ * broker, and the threading they rely on: arrival-order acks with concurrent workers, per-topic order, isolation of
+ * slow listeners, unmatched messages, manual and immediate modes.
+ */
+class MqttListenerAcknowledgementTests {
+
+	@RegisterExtension
+	static final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.create();
+
+	private MqttWireRecorder wire;
+
+	@BeforeEach
+	void startRecorder() throws Exception {
+		this.wire = new MqttWireRecorder(broker.getPort());
+	}
+
+	@AfterEach
+	void stopRecorder() throws Exception {
+		this.wire.close();
+	}
+
+	@Test
+	void acknowledgementsLeaveInArrivalOrderWhileWorkersFinishOutOfOrder() throws Exception {
+		List<String> topics = topicsOnDistinctWorkers("ordered", 4);
+		ListenerTestSupport.runner(this.wire.getUri()).withBean(SlowFirstListener.class).run((context) -> {
+			ListenerTestSupport.awaitSubscribed(context, 1);
+			this.wire.clear();
+			try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+				for (int round = 0; round < 3; round++) {
+					client.publish(topics.get(0), "slow", 1, false);
+					for (int i = 1; i < topics.size(); i++) {
+						client.publish(topics.get(i), "fast", 1, false);
+					}
+				}
+			}
+			SlowFirstListener listener = context.getBean(SlowFirstListener.class);
+			ListenerTestSupport.await().until(() -> listener.finished.size() == 12);
+			// the workers finished out of order (HiveMQ sends the messages queued behind the first one as a batch
+			// once it is acknowledged, so the later slow messages overtake nothing but are overtaken)
+			assertThat(listener.finished).isNotEqualTo(List.of("slow", "fast", "fast", "fast", "slow", "fast", "fast",
+					"fast", "slow", "fast", "fast", "fast"));
+			ListenerTestSupport.await().until(() -> this.wire.acknowledged.size() == 12);
+			assertThat(this.wire.published).hasSize(12);
+			assertThat(this.wire.acknowledged).containsExactlyElementsOf(this.wire.published);
+		});
+	}
+
+	@Test
+	void perTopicOrderIsKeptWithFourWorkers() throws Exception {
+		List<String> topics = topicsOnDistinctWorkers("sequence", 4);
+		ListenerTestSupport.runner(broker.getServerUri()).withBean(SequenceListener.class).run((context) -> {
+			ListenerTestSupport.awaitSubscribed(context, 1);
+			try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+				for (int i = 0; i < 25; i++) {
+					for (String topic : topics) {
+						client.publish(topic, Integer.toString(i), 1, false);
+					}
+				}
+			}
+			SequenceListener listener = context.getBean(SequenceListener.class);
+			ListenerTestSupport.await().until(() -> listener.byTopic.values().stream().mapToInt(List::size).sum() == 100);
+			List<Integer> expected = new ArrayList<>();
+			for (int i = 0; i < 25; i++) {
+				expected.add(i);
+			}
+			topics.forEach((topic) -> assertThat(listener.byTopic.get(topic)).containsExactlyElementsOf(expected));
+			assertThat(listener.threads).hasSize(4);
+		});
+	}
+
+	@Test
+	void slowListenerDoesNotStallOtherListeners() throws Exception {
+		ListenerTestSupport.runner(broker.getServerUri()).withBean(BlockedAndFreeListeners.class).run((context) -> {
+			ListenerTestSupport.awaitSubscribed(context, 2);
+			BlockedAndFreeListeners listeners = context.getBean(BlockedAndFreeListeners.class);
+			try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+				// QoS 0: an unacknowledged QoS 1 message would make HiveMQ hold back the connection's later messages
+				// (it sends a client's next batch only when the previous one is acknowledged)
+				client.publish("blocked/1", "x", 0, false);
+				for (int i = 0; i < 5; i++) {
+					client.publish("free/1", "y" + i, 1, false);
+				}
+				ListenerTestSupport.await().until(() -> listeners.free.size() == 5);
+				assertThat(listeners.blockedStarted.getCount()).isZero();
+			}
+			finally {
+				listeners.release.countDown();
+			}
+		});
+	}
+
+	@Test
+	void messageMatchingNoListenerIsCountedAndAcknowledged() throws Exception {
+		ListenerTestSupport.runner(this.wire.getUri())
+			.withBean(SequenceListener.class)
+			.withBean(SimpleMeterRegistry.class)
+			.run((context) -> {
+				ListenerTestSupport.awaitSubscribed(context, 1);
+				// a subscription no listener owns, made behind the registry's back
+				context.getBean(MqttConnection.class).getClient().subscribe("stray/#", 1).waitForCompletion(15_000);
+				this.wire.clear();
+				try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+					client.publish("stray/1", "nobody", 1, false);
+				}
+				ListenerTestSupport.await().until(() -> this.wire.acknowledged.size() == 1);
+				assertThat(this.wire.acknowledged).containsExactlyElementsOf(this.wire.published);
+				assertThat(context.getBean(MeterRegistry.class)
+					.get("mqtt.messages.received")
+					.tag("subscription", "none")
+					.counter()
+					.count()).isEqualTo(1);
+			});
+	}
+
+	@Test
+	void manualModeAcknowledgesOnlyWhatTheListenerAcknowledged() throws Exception {
+		ListenerTestSupport.runner(this.wire.getUri())
+			.withBean(ManualListener.class)
+			.withPropertyValues("mqtt.listener.ack-mode=manual", "mqtt.clean-start=false", "mqtt.session-expiry=60s",
+					"mqtt.client-id=manual-ack-test")
+			.run((context) -> {
+				ListenerTestSupport.awaitSubscribed(context, 1);
+				ManualListener listener = context.getBean(ManualListener.class);
+				this.wire.clear();
+				try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+					client.publish("manual/1", "ack", 1, false);
+					client.publish("manual/1", "keep", 1, false);
+				}
+				ListenerTestSupport.await().until(() -> listener.received.size() == 2);
+				ListenerTestSupport.await().until(() -> this.wire.acknowledged.size() == 1);
+				assertThat(this.wire.acknowledged).containsExactly(this.wire.published.get(0));
+				this.wire.cutAll(); // the broker redelivers what is not acknowledged to the resumed session
+				ListenerTestSupport.await().until(() -> listener.received.size() == 3);
+				assertThat(listener.received).containsExactly("ack", "keep", "keep again");
+				ListenerTestSupport.await().until(() -> this.wire.acknowledged.size() == 2);
+				Thread.sleep(300);
+				assertThat(listener.received).hasSize(3);
+			});
+	}
+
+	@Test
+	void immediateModeAcknowledgesOnArrivalBeforeTheListenerFinishes() throws Exception {
+		ListenerTestSupport.runner(this.wire.getUri())
+			.withBean(BlockedAndFreeListeners.class)
+			.withPropertyValues("mqtt.listener.ack-mode=immediate")
+			.run((context) -> {
+				ListenerTestSupport.awaitSubscribed(context, 2);
+				BlockedAndFreeListeners listeners = context.getBean(BlockedAndFreeListeners.class);
+				this.wire.clear();
+				try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+					client.publish("blocked/1", "x", 1, false);
+					assertThat(listeners.blockedStarted.await(20, TimeUnit.SECONDS)).isTrue();
+					ListenerTestSupport.await().until(() -> this.wire.acknowledged.size() == 1);
+				}
+				finally {
+					listeners.release.countDown();
+				}
+			});
+	}
+
+	/**
+	 * Topics the container spreads over distinct workers (it picks the worker from the topic's hash).
+	 */
+	static List<String> topicsOnDistinctWorkers(String prefix, int workers) {
+		List<String> topics = new ArrayList<>();
+		Set<Integer> used = new HashSet<>();
+		for (int i = 0; topics.size() < workers; i++) {
+			String topic = prefix + "/" + i;
+			if (used.add(Math.floorMod(topic.hashCode(), workers))) {
+				topics.add(topic);
+			}
+		}
+		return topics;
+	}
+
+	static class SlowFirstListener {
+
+		final List<String> finished = new CopyOnWriteArrayList<>();
+
+		@MqttListener(topics = "ordered/+", concurrency = "4")
+		void on(String payload) throws InterruptedException {
+			if (payload.equals("slow")) {
+				Thread.sleep(300);
+			}
+			this.finished.add(payload);
+		}
+
+	}
+
+	static class SequenceListener {
+
+		final Map<String, List<Integer>> byTopic = new ConcurrentHashMap<>();
+
+		final Set<String> threads = ConcurrentHashMap.newKeySet();
+
+		@MqttListener(topics = "sequence/#", concurrency = "${test.concurrency:4}")
+		void on(String payload, @Header(MqttHeaders.RECEIVED_TOPIC) String topic) throws InterruptedException {
+			this.threads.add(Thread.currentThread().getName());
+			Thread.sleep((long) (Math.random() * 3));
+			this.byTopic.computeIfAbsent(topic, (key) -> new CopyOnWriteArrayList<>()).add(Integer.valueOf(payload));
+		}
+
+	}
+
+	static class BlockedAndFreeListeners {
+
+		final CountDownLatch blockedStarted = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		final List<String> free = new CopyOnWriteArrayList<>();
+
+		@MqttListener(topics = "blocked/+")
+		void blocked(String payload) throws InterruptedException {
+			this.blockedStarted.countDown();
+			this.release.await(30, TimeUnit.SECONDS);
+		}
+
+		@MqttListener(topics = "free/+")
+		void free(String payload) {
+			this.free.add(payload);
+		}
+
+	}
+
+	static class ManualListener {
+
+		final List<String> received = new CopyOnWriteArrayList<>();
+
+		@MqttListener(topics = "manual/+")
+		void on(String payload, MqttAcknowledgment ack) {
+			boolean redelivered = this.received.contains(payload);
+			this.received.add(payload + (redelivered ? " again" : ""));
+			if (payload.equals("ack") || redelivered) {
+				ack.acknowledge();
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,157 @@
+package io.github.mqttboot.listener;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A packet-level MQTT proxy for tests: forwards whole packets between a client and the broker and records, in wire
+ * order, the packet identifiers of the QoS 1/2 PUBLISH packets the broker sends and of the PUBACK/PUBREC packets the
+ * client sends back. {@link #cutAll()} drops every connection (the client then reconnects through the proxy).
+ */
+final class MqttWireRecorder implements AutoCloseable {
+
+	private final ServerSocket server;
+
+	private final int targetPort;
+
+	private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+	/** Packet ids of QoS 1/2 PUBLISH packets from the broker, in wire order. */
+	final List<Integer> published = new CopyOnWriteArrayList<>();
+
+	/** Packet ids of PUBACK/PUBREC packets from the client, in wire order. */
+	final List<Integer> acknowledged = new CopyOnWriteArrayList<>();
+
+	MqttWireRecorder(int targetPort) throws IOException {
+		this.targetPort = targetPort;
+		this.server = new ServerSocket();
+		this.server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+		Thread acceptor = new Thread(this::accept, "wire-recorder-accept");
+		acceptor.setDaemon(true);
+		acceptor.start();
+	}
+
+	String getUri() {
+		return "tcp://127.0.0.1:" + this.server.getLocalPort();
+	}
+
+	void clear() {
+		this.published.clear();
+		this.acknowledged.clear();
+	}
+
+	void cutAll() {
+		for (Socket socket : this.sockets) {
+			try {
+				socket.setSoLinger(true, 0);
+				socket.close();
+			}
+			catch (IOException ex) {
+				// closed already
+			}
+		}
+		this.sockets.clear();
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.server.close();
+		cutAll();
+	}
+
+	private void accept() {
+		while (!this.server.isClosed()) {
+			try {
+				Socket client = this.server.accept();
+				Socket broker = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
+				client.setTcpNoDelay(true);
+				broker.setTcpNoDelay(true);
+				this.sockets.add(client);
+				this.sockets.add(broker);
+				pump(client.getInputStream(), broker.getOutputStream(), false, client, broker);
+				pump(broker.getInputStream(), client.getOutputStream(), true, client, broker);
+			}
+			catch (IOException ex) {
+				// closed
+			}
+		}
+	}
+
+	private void pump(InputStream source, OutputStream target, boolean fromBroker, Socket a, Socket b) {
+		Thread thread = new Thread(() -> {
+			DataInputStream in = new DataInputStream(source);
+			try {
+				while (true) {
+					int header = in.read();
+					if (header < 0) {
+						break;
+					}
+					List<Byte> lengthBytes = new ArrayList<>();
+					int length = 0;
+					int multiplier = 1;
+					int digit;
+					do {
+						digit = in.readUnsignedByte();
+						lengthBytes.add((byte) digit);
+						length += (digit & 0x7F) * multiplier;
+						multiplier *= 128;
+					}
+					while ((digit & 0x80) != 0);
+					byte[] body = new byte[length];
+					in.readFully(body);
+					record(header, body, fromBroker);
+					byte[] packet = new byte[1 + lengthBytes.size() + length];
+					packet[0] = (byte) header;
+					for (int i = 0; i < lengthBytes.size(); i++) {
+						packet[1 + i] = lengthBytes.get(i);
+					}
+					System.arraycopy(body, 0, packet, 1 + lengthBytes.size(), length);
+					synchronized (target) {
+						target.write(packet);
+						target.flush();
+					}
+				}
+			}
+			catch (IOException ex) {
+				// connection closed
+			}
+			closeQuietly(a);
+			closeQuietly(b);
+		}, "wire-recorder-" + (fromBroker ? "in" : "out"));
+		thread.setDaemon(true);
+		thread.start();
+	}
+
+	private void record(int header, byte[] body, boolean fromBroker) {
+		int type = header >> 4;
+		if (fromBroker && type == 3) {
+			int qos = (header >> 1) & 0x3;
+			if (qos > 0) {
+				int topicLength = ((body[0] & 0xFF) << 8) | (body[1] & 0xFF);
+				this.published.add(((body[2 + topicLength] & 0xFF) << 8) | (body[3 + topicLength] & 0xFF));
+			}
+		}
+		else if (!fromBroker && (type == 4 || type == 5)) {
+			this.acknowledged.add(((body[0] & 0xFF) << 8) | (body[1] & 0xFF));
+		}
+	}
+
+	private static void closeQuietly(Socket socket) {
+		try {
+			socket.close();
+		}
+		catch (IOException ex) {
+			// ignore
+		}
+	}
+
+}
