@@ -44,8 +44,9 @@ class FleetSimulator {
 	void publishTelemetry() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
 		this.temperatures.forEach((deviceId, temperature) -> {
-			// a random walk that now and then runs hot, so that alerts happen
-			double next = temperature + random.nextDouble(-1.5, 2.0) + ((random.nextInt(40) == 0) ? 25 : 0);
+			// a random walk around 25 °C that now and then runs hot, so that alerts happen
+			double next = temperature + random.nextDouble(-1.5, 1.5) + (25 - temperature) * 0.1
+					+ ((random.nextInt(60) == 0) ? 45 : 0);
 			next = Math.max(-10, Math.min(next, 120));
 			this.temperatures.put(deviceId, next);
 			int battery = this.batteries.merge(deviceId, -1, (a, b) -> Math.max(0, a + b));

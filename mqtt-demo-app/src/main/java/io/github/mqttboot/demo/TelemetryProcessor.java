@@ -37,8 +37,10 @@ class TelemetryProcessor {
 	 */
 	@MqttListener(id = "telemetry", topics = "devices/{deviceId}/telemetry", concurrency = "2")
 	void onTelemetry(@TopicVariable("deviceId") String deviceId, TelemetryReading reading) {
+		TelemetryReading previous = this.state.latest(deviceId);
 		this.state.record(reading);
-		if (reading.temperature() > this.threshold) {
+		boolean wasHot = previous != null && previous.temperature() > this.threshold;
+		if (reading.temperature() > this.threshold && !wasHot) {
 			Alert alert = new Alert(deviceId, reading.temperature(), this.threshold, Instant.now());
 			this.mqttTemplate.publish("alerts/" + deviceId, alert, 1, false);
 		}
