@@ -42,6 +42,7 @@ class MqttAnnotationDrivenConfiguration {
 		settings.setMultiplier(retry.getMultiplier());
 		settings.setMaxInterval(retry.getMaxInterval());
 		settings.setDeadLetterTopic(listener.getDeadLetter().getTopic());
+		settings.setObservationEnabled(properties.getObservation().isEnabled());
 		return settings;
 	}
 

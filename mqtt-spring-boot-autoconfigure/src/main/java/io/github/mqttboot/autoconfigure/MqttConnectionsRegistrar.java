@@ -6,6 +6,8 @@ import java.util.Set;
 
 import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttTemplate;
+import io.github.mqttboot.observation.MqttPublishObservationConvention;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -78,6 +80,11 @@ class MqttConnectionsRegistrar implements ImportBeanDefinitionRegistrar {
 		template.setReplyTimeout(properties.getReplyTimeout());
 		if (this.micrometerPresent) {
 			MqttPublishTimers.apply(this.beanFactory, name, template);
+		}
+		if (this.beanFactory.getBean(MqttBootProperties.class).getObservation().isEnabled()) {
+			template.setObservationRegistry(this.beanFactory.getBeanProvider(ObservationRegistry.class).getIfUnique());
+			template.setObservationConvention(
+					this.beanFactory.getBeanProvider(MqttPublishObservationConvention.class).getIfUnique());
 		}
 		this.beanFactory.getBeanProvider(MqttTemplateCustomizer.class)
 			.orderedStream()

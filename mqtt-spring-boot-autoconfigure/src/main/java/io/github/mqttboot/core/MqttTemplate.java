@@ -14,6 +14,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
+import io.github.mqttboot.observation.MqttObservations;
+import io.github.mqttboot.observation.MqttPublishObservationConvention;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -82,6 +86,10 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 	private volatile Duration replyTimeout = Duration.ofSeconds(30);
 
 	private volatile @Nullable PublishRecorder publishRecorder;
+
+	private volatile @Nullable ObservationRegistry observationRegistry;
+
+	private volatile @Nullable MqttPublishObservationConvention observationConvention;
 
 	private static final int NO_PERMIT = 0;
 
@@ -217,6 +225,25 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		this.publishRecorder = publishRecorder;
 	}
 
+	/**
+	 * Set the registry that makes every publish (requests included) a Micrometer {@link Observation}; with a
+	 * tracer, the trace context travels in the message's MQTT 5 user properties ({@code traceparent}). Off by
+	 * default: without a registry, publishing costs nothing extra.
+	 * @param observationRegistry the registry, or {@code null} for none
+	 */
+	public void setObservationRegistry(@Nullable ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Set the convention that names and tags publish observations.
+	 * @param observationConvention the convention, or {@code null} for
+	 * {@link io.github.mqttboot.observation.DefaultMqttPublishObservationConvention}
+	 */
+	public void setObservationConvention(@Nullable MqttPublishObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
+	}
+
 	// ---------------------------------------------------------------- publishing
 
 	@Override
@@ -266,11 +293,14 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 	/**
 	 * Send a ready message: the one place every publish of this template goes through (requests included), from
-	 * the caller's thread. An observation (tracing) would wrap this call and add its propagation fields to the
-	 * message's user properties before handing it on.
+	 * the caller's thread, where the observation starts (so that the caller's trace is its parent) and writes its
+	 * propagation fields into the message's user properties before the message is handed on.
 	 */
 	CompletableFuture<MqttPublishResult> send(String topic, MqttMessage message) {
-		Publication publication = new Publication(topic, message);
+		ObservationRegistry registry = this.observationRegistry;
+		Observation observation = (registry != null) ? MqttObservations.startPublish(registry,
+				this.observationConvention, this.connection.getName(), topic, message) : null;
+		Publication publication = new Publication(topic, message, observation);
 		if (this.closed) {
 			publication.fail(MqttPublishException.NO_REASON_CODE, "the template is closed", null);
 			return publication.future;
@@ -739,16 +769,19 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 		volatile @Nullable ScheduledFuture<?> timeout;
 
+		final @Nullable Observation observation;
+
 		// NO_PERMIT -> HOLDS_PERMIT (-> NO_PERMIT on a retry) -> FINISHED: a permit is released exactly once, and
 		// FINISHED also marks the publication done before its future completes
 		volatile int permitState;
 
 		int retries; // guarded by sendMonitor
 
-		Publication(String topic, MqttMessage message) {
+		Publication(String topic, MqttMessage message, @Nullable Observation observation) {
 			this.topic = topic;
 			this.message = message;
 			this.qos = message.getQos();
+			this.observation = observation;
 		}
 
 		boolean takePermit() {
@@ -852,6 +885,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		// the metrics are recorded before the future completes, so that whoever waited on it sees them
 		private void complete(MqttPublishResult result) {
 			if (finish(true)) {
+				MqttObservations.stop(this.observation, null);
 				this.future.complete(result);
 			}
 		}
@@ -864,6 +898,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 					this.topic, reasonCode, "Publish to '" + this.topic + "' on connection '"
 							+ MqttTemplate.this.connection.getName() + "' failed: " + reason,
 					cause);
+			MqttObservations.stop(this.observation, exception);
 			if (logger.isDebugEnabled()) {
 				logger.debug(exception.getMessage());
 			}

@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.observation.MqttObservations;
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -42,8 +44,11 @@ final class ListenerPublisher {
 
 	private final MessageConverter converter;
 
-	ListenerPublisher(MessageConverter converter) {
+	private final ListenerObservation observations;
+
+	ListenerPublisher(MessageConverter converter, ListenerObservation observations) {
 		this.converter = converter;
+		this.observations = observations;
 	}
 
 	/**
@@ -64,6 +69,7 @@ final class ListenerPublisher {
 			}
 			return;
 		}
+		Observation observation = null;
 		try {
 			MqttMessage reply = toMqttMessage(value);
 			Object qos = request.getHeaders().get(MqttHeaders.RECEIVED_QOS);
@@ -73,14 +79,18 @@ final class ListenerPublisher {
 				reply.getProperties().setCorrelationData(data);
 			}
 			MqttAsyncClient client = client(connection);
+			observation = this.observations.startPublish(connection.getName(), topic, reply);
+			Observation started = observation;
 			client.publish(topic, reply, null, new MqttActionListener() {
 
 				@Override
 				public void onSuccess(IMqttToken token) {
+					MqttObservations.stop(started, null);
 				}
 
 				@Override
 				public void onFailure(IMqttToken token, Throwable ex) {
+					MqttObservations.stop(started, ex);
 					logger.warn("[" + connection.getName() + "] listener '" + listenerId + "' could not reply to '"
 							+ topic + "': " + ex);
 				}
@@ -88,6 +98,7 @@ final class ListenerPublisher {
 			});
 		}
 		catch (Exception ex) {
+			MqttObservations.stop(observation, ex);
 			logger.warn("[" + connection.getName() + "] listener '" + listenerId + "' could not reply to '" + topic
 					+ "': " + ex);
 		}
@@ -106,6 +117,7 @@ final class ListenerPublisher {
 	boolean deadLetter(MqttConnection connection, String topicTemplate, String topic, MqttMessage original,
 			Throwable failure, String listenerId) {
 		String deadLetterTopic = topicTemplate.replace("{topic}", topic);
+		Observation observation = null;
 		try {
 			MqttMessage letter = newMessage(original.getPayload());
 			letter.setQos(Math.max(1, original.getQos()));
@@ -125,16 +137,20 @@ final class ListenerPublisher {
 			userProperties.add(new UserProperty("x-original-topic", topic));
 			userProperties.add(new UserProperty("x-listener", listenerId));
 			target.setUserProperties(userProperties);
-			IMqttToken token = client(connection).publish(deadLetterTopic, letter);
+			MqttAsyncClient client = client(connection);
+			observation = this.observations.startPublish(connection.getName(), deadLetterTopic, letter);
+			IMqttToken token = client.publish(deadLetterTopic, letter);
 			token.waitForCompletion(DEAD_LETTER_TIMEOUT_MILLIS);
 			int[] codes = token.getReasonCodes();
 			if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
 				throw new IllegalStateException("the broker refused it with reason code 0x"
 						+ Integer.toHexString(codes[0]));
 			}
+			MqttObservations.stop(observation, null);
 			return true;
 		}
 		catch (Exception ex) {
+			MqttObservations.stop(observation, ex);
 			logger.error("[" + connection.getName() + "] listener '" + listenerId + "' could not dead-letter a "
 					+ "message from '" + topic + "' to '" + deadLetterTopic + "': " + ex);
 			return false;

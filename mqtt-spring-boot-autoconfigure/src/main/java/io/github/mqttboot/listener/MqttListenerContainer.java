@@ -6,9 +6,12 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.github.mqttboot.core.MqttAcknowledgment;
 import io.github.mqttboot.core.MqttListenerErrorHandler;
+import io.github.mqttboot.observation.MqttObservations;
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -48,6 +51,14 @@ public final class MqttListenerContainer {
 
 	private final Runnable deadLettered;
 
+	private final ListenerObservation observation;
+
+	private final int qos;
+
+	private final LongAdder processed = new LongAdder();
+
+	private final LongAdder failed = new LongAdder();
+
 	private final boolean autoStartup;
 
 	private final boolean manualAck;
@@ -64,7 +75,7 @@ public final class MqttListenerContainer {
 
 	MqttListenerContainer(MqttListenerEndpoint endpoint, List<TopicTemplate> templates, int qos, int concurrency,
 			boolean autoStartup, MqttListenerSettings settings, MqttMessageRouter router, ListenerInvoker invoker,
-			ListenerPublisher publisher, ListenerMetrics metrics) {
+			ListenerPublisher publisher, ListenerMetrics metrics, ListenerObservation observation) {
 		this.id = endpoint.getId();
 		this.endpoint = endpoint;
 		this.settings = settings;
@@ -76,6 +87,8 @@ public final class MqttListenerContainer {
 		String connection = router.connection().getName();
 		this.timer = metrics.listener(connection, this.id);
 		this.deadLettered = metrics.deadLettered(connection, this.id);
+		this.observation = observation;
+		this.qos = qos;
 		this.queues = new ArrayList<>(concurrency);
 		for (int i = 0; i < concurrency; i++) {
 			this.queues.add(new ArrayBlockingQueue<>(settings.getQueueCapacity()));
@@ -106,6 +119,39 @@ public final class MqttListenerContainer {
 	 */
 	public List<String> getTopicFilters() {
 		return this.subscriptions.stream().map((subscription) -> subscription.filter).toList();
+	}
+
+	/**
+	 * Return the QoS the listener subscribes with.
+	 * @return the subscription QoS
+	 */
+	public int getQos() {
+		return this.qos;
+	}
+
+	/**
+	 * Return the shared subscription group.
+	 * @return the group, or {@code null} for an ordinary subscription
+	 */
+	public @Nullable String getGroup() {
+		return this.endpoint.getGroup();
+	}
+
+	/**
+	 * Return how many messages the listener processed successfully since the application started.
+	 * @return the count
+	 */
+	public long getProcessedCount() {
+		return this.processed.sum();
+	}
+
+	/**
+	 * Return how many messages the listener failed to process (after retries) since the application started,
+	 * whether the error handler or the dead-letter topic then took them or not.
+	 * @return the count
+	 */
+	public long getFailedCount() {
+		return this.failed.sum();
 	}
 
 	/**
@@ -232,15 +278,16 @@ public final class MqttListenerContainer {
 	/**
 	 * Queue a message for the worker of its topic. Waits while the queue is full (backpressure on the
 	 * connection's inbound thread); never throws.
+	 * @param subscription the topic filter the message matched
 	 * @param topic the topic
 	 * @param message the message
 	 * @param entry its acknowledgement, {@code null} for QoS 0 or immediate acknowledgement
 	 * @return whether the message was queued; {@code false} when the listener is stopped
 	 */
-	boolean dispatch(String topic, MqttMessage message, AckSequencer.@Nullable Entry entry) {
+	boolean dispatch(String subscription, String topic, MqttMessage message, AckSequencer.@Nullable Entry entry) {
 		BlockingQueue<Delivery> queue = this.queues.get(
 				(this.queues.size() == 1) ? 0 : Math.floorMod(topic.hashCode(), this.queues.size()));
-		Delivery delivery = new Delivery(topic, message, entry);
+		Delivery delivery = new Delivery(subscription, topic, message, entry);
 		boolean warned = false;
 		try {
 			while (accepts()) {
@@ -305,9 +352,13 @@ public final class MqttListenerContainer {
 	private void process(Delivery delivery) {
 		long start = System.nanoTime();
 		Message<byte[]> message = ListenerInvoker.toMessage(delivery.topic, delivery.message);
+		// convert-invoke-reply-recover run in the observation's scope: the listener's logs carry the trace, and
+		// replies and dead letters are its children
+		Observation observation = this.observation.startProcess(getConnectionName(), this.id, delivery.subscription,
+				delivery.topic, delivery.message);
+		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		Throwable failure = null;
 		try {
-			// The one place to wrap listener processing in an Observation (tracing): around convert-invoke-reply.
 			Object result = invokeWithRetry(message, delivery);
 			if (result != null) {
 				this.publisher.reply(this.router.connection(), message, result, this.endpoint.getSendTo(), this.id);
@@ -319,6 +370,11 @@ public final class MqttListenerContainer {
 		}
 		finally {
 			this.timer.record(System.nanoTime() - start, failure);
+			(failure != null ? this.failed : this.processed).increment();
+			if (scope != null) {
+				scope.close();
+			}
+			MqttObservations.stop(observation, failure);
 			if (failure != null || !this.manualAck) {
 				delivery.acknowledge();
 			}
@@ -407,6 +463,8 @@ public final class MqttListenerContainer {
 	 */
 	private static final class Delivery implements MqttAcknowledgment {
 
+		final String subscription;
+
 		final String topic;
 
 		final MqttMessage message;
@@ -415,7 +473,8 @@ public final class MqttListenerContainer {
 
 		private final AtomicBoolean acknowledged = new AtomicBoolean();
 
-		Delivery(String topic, MqttMessage message, AckSequencer.@Nullable Entry entry) {
+		Delivery(String subscription, String topic, MqttMessage message, AckSequencer.@Nullable Entry entry) {
+			this.subscription = subscription;
 			this.topic = topic;
 			this.message = message;
 			this.entry = entry;

@@ -290,7 +290,7 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 		boolean autoStartup = (endpoint.getAutoStartup() != null) ? endpoint.getAutoStartup()
 				: infra.settings.isAutoStartup();
 		return new MqttListenerContainer(endpoint, templates, qos, concurrency, autoStartup, infra.settings,
-				router(connection, infra), invoker, infra.publisher, infra.metrics);
+				router(connection, infra), invoker, infra.publisher, infra.metrics, infra.observation);
 	}
 
 	private MqttConnection connection(MqttListenerEndpoint endpoint, String where) {
@@ -346,6 +346,8 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 
 		final ListenerMetrics metrics;
 
+		final ListenerObservation observation;
+
 		final ListenerPublisher publisher;
 
 		final ScheduledExecutorService scheduler;
@@ -363,7 +365,8 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 			this.metrics = (factory != null && ClassUtils.isPresent("io.micrometer.core.instrument.MeterRegistry",
 					MqttListenerEndpointRegistry.class.getClassLoader())) ? MicrometerMetricsLookup.find(factory)
 							: ListenerMetrics.NONE;
-			this.publisher = new ListenerPublisher(this.converter);
+			this.observation = ListenerObservation.find(factory, this.settings.isObservationEnabled());
+			this.publisher = new ListenerPublisher(this.converter, this.observation);
 			this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 				Thread thread = new Thread(runnable, "mqtt-listener-scheduler");
 				thread.setDaemon(true);

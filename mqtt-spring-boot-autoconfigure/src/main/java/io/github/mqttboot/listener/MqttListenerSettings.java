@@ -35,6 +35,8 @@ public class MqttListenerSettings {
 
 	private Duration shutdownTimeout = Duration.ofSeconds(20);
 
+	private boolean observationEnabled;
+
 	/**
 	 * Return whether listeners subscribe when the application starts.
 	 * @return the default auto-startup
@@ -217,6 +219,24 @@ public class MqttListenerSettings {
 	 */
 	public void setShutdownTimeout(Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Return whether listener processing is a Micrometer Observation.
+	 * @return whether observation is on
+	 */
+	public boolean isObservationEnabled() {
+		return this.observationEnabled;
+	}
+
+	/**
+	 * Set whether listener processing (and the replies and dead letters listeners publish) are Micrometer
+	 * Observations, using the context's {@code ObservationRegistry}; the trace context is read from the message's
+	 * MQTT 5 user properties. Default {@code false}.
+	 * @param observationEnabled whether observation is on
+	 */
+	public void setObservationEnabled(boolean observationEnabled) {
+		this.observationEnabled = observationEnabled;
 	}
 
 	/**

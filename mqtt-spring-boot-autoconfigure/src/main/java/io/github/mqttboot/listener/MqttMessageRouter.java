@@ -149,7 +149,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 			boolean queued = false;
 			try {
 				subscription.received.run();
-				queued = subscription.container.dispatch(topic, message, entry);
+				queued = subscription.container.dispatch(subscription.filter, topic, message, entry);
 			}
 			catch (RuntimeException ex) {
 				logger.error("[" + this.connection.getName() + "] could not hand a message on '" + topic
