@@ -100,6 +100,25 @@ class DemoApplicationTests {
 		});
 	}
 
+	@Test
+	void mqttEndpointListsTheConnectionAndTheListenersOverHttp() throws Exception {
+		await().atMost(WAIT).untilAsserted(() -> {
+			JsonNode mqtt = get("/actuator/mqtt");
+			JsonNode connection = mqtt.get("connections").get("default");
+			assertThat(connection.get("state").asString()).isEqualTo("CONNECTED");
+			assertThat(connection.get("clientId").asString()).startsWith("fleet-telemetry-");
+			assertThat(connection.get("serverUri").asString()).startsWith("tcp://127.0.0.1:");
+			assertThat(connection.get("inFlight").isInt()).isTrue();
+			assertThat(connection.get("buffered").isInt()).isTrue();
+			JsonNode telemetry = mqtt.get("listeners").get("telemetry");
+			assertThat(telemetry.get("topicFilters").get(0).asString()).isEqualTo("devices/+/telemetry");
+			assertThat(telemetry.get("qos").asInt()).isEqualTo(1);
+			assertThat(telemetry.get("running").asBoolean()).isTrue();
+			assertThat(telemetry.get("processed").asLong()).isPositive();
+			assertThat(mqtt.get("listeners").get("alert-notifier").get("group").asString()).isEqualTo("notifiers");
+		});
+	}
+
 	private JsonNode get(String path) throws Exception {
 		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri(path)).build(),
 				HttpResponse.BodyHandlers.ofString());
