@@ -8,13 +8,19 @@ import java.time.Duration;
 import java.time.Instant;
 
 import io.github.mqttboot.core.MqttTemplate;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +33,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "mqtt.embedded.port=0", "demo.fleet.interval=200ms", "demo.fleet.initial-delay=0s" })
+@ExtendWith(OutputCaptureExtension.class)
 class DemoApplicationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
@@ -41,6 +48,12 @@ class DemoApplicationTests {
 
 	@Autowired
 	FleetState state;
+
+	@Autowired
+	ObservationRegistry observationRegistry;
+
+	@Autowired
+	Tracer tracer;
 
 	@Test
 	void telemetryFromTheSimulatedFleetReachesTheReadingsEndpoint() {
@@ -60,6 +73,30 @@ class DemoApplicationTests {
 		await().atMost(WAIT).untilAsserted(() -> assertThat(get("/api/alerts").valueStream()
 			.anyMatch((alert) -> alert.get("deviceId").asString().equals("test-hot")
 					&& alert.get("temperature").asDouble() == 99.5)).isTrue());
+	}
+
+	@Test
+	void oneTraceFollowsAReadingThroughTheBrokerToTheAlertNotifier(CapturedOutput output) {
+		Observation root = Observation.start("demo.test", this.observationRegistry);
+		String traceId;
+		try (Observation.Scope scope = root.openScope()) {
+			traceId = this.tracer.currentSpan().context().traceId();
+			this.mqttTemplate
+				.publish("devices/test-trace/telemetry", new TelemetryReading("test-trace", 20, 90, Instant.now()))
+				.join();
+			this.mqttTemplate
+				.publish("devices/test-trace/telemetry", new TelemetryReading("test-trace", 98.5, 90, Instant.now()))
+				.join();
+		}
+		finally {
+			root.stop();
+		}
+		// publish -> broker -> telemetry listener -> alert publish -> broker -> alert-notifier, whose log line
+		// carries the trace id of the test's span
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(output.getOut().lines().filter((line) -> line.contains("ALERT test-trace")))
+				.singleElement()
+				.satisfies((line) -> assertThat(line).contains(traceId)));
 	}
 
 	@Test
@@ -98,6 +135,16 @@ class DemoApplicationTests {
 				.contains("mqtt_messages_received_total{connection=\"default\",subscription=\"devices/+/telemetry\"}")
 				.contains("mqtt_listener_seconds_count{connection=\"default\",exception=\"none\",listener=\"telemetry\"");
 		});
+	}
+
+	@Test
+	void readinessIncludesTheMqttConnectionAndLivenessDoesNot() throws Exception {
+		JsonNode readiness = get("/actuator/health/readiness");
+		assertThat(readiness.get("status").asString()).isEqualTo("UP");
+		assertThat(readiness.get("components").get("mqtt").get("status").asString()).isEqualTo("UP");
+		JsonNode liveness = get("/actuator/health/liveness");
+		assertThat(liveness.get("status").asString()).isEqualTo("UP");
+		assertThat(liveness.has("components") && liveness.get("components").has("mqtt")).isFalse();
 	}
 
 	@Test
