@@ -8,6 +8,8 @@ import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttTemplate;
 import io.github.mqttboot.observation.MqttPublishObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -26,6 +28,8 @@ import org.springframework.util.ClassUtils;
  * application already defines under one of these names wins.
  */
 class MqttConnectionsRegistrar implements ImportBeanDefinitionRegistrar {
+
+	private static final Log logger = LogFactory.getLog(MqttConnectionsRegistrar.class);
 
 	private static final String MESSAGE_CONVERTER_BEAN_NAME = "mqttMessageConverter";
 
@@ -82,7 +86,13 @@ class MqttConnectionsRegistrar implements ImportBeanDefinitionRegistrar {
 			MqttPublishTimers.apply(this.beanFactory, name, template);
 		}
 		if (this.beanFactory.getBean(MqttBootProperties.class).getObservation().isEnabled()) {
-			template.setObservationRegistry(this.beanFactory.getBeanProvider(ObservationRegistry.class).getIfUnique());
+			ObservationRegistry observationRegistry = this.beanFactory.getBeanProvider(ObservationRegistry.class)
+				.getIfUnique();
+			if (observationRegistry == null) {
+				logger.warn("[" + name + "] mqtt.observation.enabled=true but there is no ObservationRegistry bean: "
+						+ "nothing is observed. Add spring-boot-starter-actuator (or spring-boot-micrometer-observation)");
+			}
+			template.setObservationRegistry(observationRegistry);
 			template.setObservationConvention(
 					this.beanFactory.getBeanProvider(MqttPublishObservationConvention.class).getIfUnique());
 		}

@@ -292,6 +292,14 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 	}
 
 	/**
+	 * Return the caller's current observation when this template observes its publishes.
+	 */
+	@Nullable Observation currentObservation() {
+		ObservationRegistry registry = this.observationRegistry;
+		return (registry != null) ? registry.getCurrentObservation() : null;
+	}
+
+	/**
 	 * Send a ready message: the one place every publish of this template goes through (requests included), from
 	 * the caller's thread, where the observation starts (so that the caller's trace is its parent) and writes its
 	 * propagation fields into the message's user properties before the message is handed on.

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
@@ -101,6 +102,9 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 			reply.fail(closedException(topic));
 			return reply.future;
 		}
+		// the first request waits for the reply subscription and is sent from the connection's thread: the caller's
+		// observation goes along, so that the request's span stays in the caller's trace
+		Observation caller = this.template.currentObservation();
 		replyTopic().whenComplete((replyTopic, subscribeFailure) -> {
 			if (subscribeFailure != null) {
 				reply.fail(subscribeFailure);
@@ -109,11 +113,17 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 			MqttProperties properties = message.getProperties();
 			properties.setResponseTopic(replyTopic);
 			properties.setCorrelationData(key.getBytes(StandardCharsets.UTF_8));
-			this.template.send(topic, message).whenComplete((result, publishFailure) -> {
+			Runnable send = () -> this.template.send(topic, message).whenComplete((result, publishFailure) -> {
 				if (publishFailure != null) {
 					reply.fail(publishFailure);
 				}
 			});
+			if (caller != null) {
+				caller.scoped(send);
+			}
+			else {
+				send.run();
+			}
 		});
 		return reply.future;
 	}

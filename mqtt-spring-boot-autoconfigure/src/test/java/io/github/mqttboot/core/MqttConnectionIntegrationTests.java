@@ -123,6 +123,8 @@ class MqttConnectionIntegrationTests {
 			assertThat(connection.isConnected()).isFalse();
 			broker.start();
 			await().atMost(WAIT).until(connection::isConnected);
+			// events go out on the connection's own thread, right after the state changed
+			await().atMost(WAIT).until(() -> this.events.stream().anyMatch(MqttConnectedEvent.class::isInstance));
 			assertThat(this.events).filteredOn(MqttConnectedEvent.class::isInstance)
 				.singleElement()
 				.satisfies((e) -> assertThat(((MqttConnectedEvent) e).reconnect()).isFalse());

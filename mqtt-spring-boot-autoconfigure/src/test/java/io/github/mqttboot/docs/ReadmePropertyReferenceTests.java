@@ -68,8 +68,11 @@ class ReadmePropertyReferenceTests {
 		return table.toString();
 	}
 
-	// connection keys first, then the named connections, then the rest alphabetically
+	// connection keys first, then the named connections, then the rest alphabetically, actuator keys last
 	private static String group(String name) {
+		if (name.startsWith("management.")) {
+			return "7";
+		}
 		for (Map.Entry<String, String> entry : Map.of("mqtt.embedded.", "3", "mqtt.template.", "4", "mqtt.listener.",
 				"5", "mqtt.observation.", "6", "mqtt.connections", "2").entrySet()) {
 			if (name.startsWith(entry.getKey())) {
