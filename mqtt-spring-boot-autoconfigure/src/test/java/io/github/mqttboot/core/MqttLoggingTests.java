@@ -28,7 +28,7 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class MqttLoggingTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(20);
+	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	private static final String PASSWORD = "pa55-L0g-T3st";
 
@@ -43,7 +43,9 @@ class MqttLoggingTests {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(MqttAutoConfiguration.class))
 			.withBean(LoggedListener.class)
 			.withPropertyValues("mqtt.server-uris=" + broker.getServerUri(), "mqtt.username=logger",
-					"mqtt.password=" + PASSWORD, "mqtt.reconnect.min-delay=100ms", "mqtt.reconnect.max-delay=200ms")
+					"mqtt.password=" + PASSWORD, "mqtt.reconnect.min-delay=100ms", "mqtt.reconnect.max-delay=200ms",
+					// a connect that reaches the restarting broker before it serves MQTT waits this long
+					"mqtt.connection-timeout=3s")
 			.run((context) -> {
 				await().atMost(WAIT).until(() -> output.getOut().contains("subscribed to 'logged/+'"));
 				MqttTemplate template = context.getBean(MqttTemplate.class);

@@ -36,7 +36,7 @@ import static org.awaitility.Awaitility.await;
  */
 class MqttEndpointAutoConfigurationTests {
 
-	private static final Duration WAIT = Duration.ofSeconds(20);
+	private static final Duration WAIT = Duration.ofSeconds(30);
 
 	private static final String SECRET = "s3cr3t-Pa55";
 
@@ -126,7 +126,7 @@ class MqttEndpointAutoConfigurationTests {
 	@Test
 	void endpointReportsTheLastDisconnectAndTheReconnect() {
 		this.runner.withPropertyValues("management.endpoints.web.exposure.include=mqtt", "mqtt.reconnect.min-delay=100ms",
-				"mqtt.reconnect.max-delay=200ms")
+				"mqtt.reconnect.max-delay=200ms", "mqtt.connection-timeout=3s")
 			.run((context) -> {
 				MqttEndpoint endpoint = context.getBean(MqttEndpoint.class);
 				await().atMost(WAIT).until(() -> endpoint.mqtt().connections().get("default").connected());
