@@ -366,15 +366,23 @@ public class MqttConnection extends Mqttv5ClientManager {
 	}
 
 	/**
-	 * Acknowledge an inbound QoS 1/2 message (manual acks). Never throws.
+	 * Acknowledge an inbound QoS 1 message (manual acks): send its PUBACK. Never throws.
+	 * <p>
+	 * A QoS 2 message needs nothing: Paho 1.2.5 sends its PUBREC on arrival and answers the broker's PUBREL with
+	 * PUBCOMP, manual acks or not. Paho's {@code messageArrivedComplete(id, 2)} would only send a second, late
+	 * PUBCOMP, which can carry a packet identifier the broker has meanwhile given to a new flow (HiveMQ then stops
+	 * delivering to the client); so it is never called.
 	 * @param messageId the message id
 	 * @param qos the message QoS
-	 * @return whether the acknowledgement was handed to the client
+	 * @return whether the acknowledgement was handed to the client (for QoS 2: whether the client is there)
 	 */
 	public boolean acknowledge(int messageId, int qos) {
 		MqttAsyncClient current = this.client;
 		if (current == null || qos == 0) {
 			return false;
+		}
+		if (qos == 2) {
+			return true;
 		}
 		try {
 			current.messageArrivedComplete(messageId, qos);

@@ -31,6 +31,12 @@ final class MqttWireRecorder implements AutoCloseable {
 	/** Packet ids of PUBACK/PUBREC packets from the client, in wire order. */
 	final List<Integer> acknowledged = new CopyOnWriteArrayList<>();
 
+	/** Packet ids of PUBREL packets from the broker (QoS 2, second half), in wire order. */
+	final List<Integer> released = new CopyOnWriteArrayList<>();
+
+	/** Packet ids of PUBCOMP packets from the client, in wire order. */
+	final List<Integer> completed = new CopyOnWriteArrayList<>();
+
 	MqttWireRecorder(int targetPort) throws IOException {
 		this.targetPort = targetPort;
 		this.server = new ServerSocket();
@@ -47,6 +53,8 @@ final class MqttWireRecorder implements AutoCloseable {
 	void clear() {
 		this.published.clear();
 		this.acknowledged.clear();
+		this.released.clear();
+		this.completed.clear();
 	}
 
 	void cutAll() {
@@ -142,6 +150,12 @@ final class MqttWireRecorder implements AutoCloseable {
 		}
 		else if (!fromBroker && (type == 4 || type == 5)) {
 			this.acknowledged.add(((body[0] & 0xFF) << 8) | (body[1] & 0xFF));
+		}
+		else if (fromBroker && type == 6) {
+			this.released.add(((body[0] & 0xFF) << 8) | (body[1] & 0xFF));
+		}
+		else if (!fromBroker && type == 7) {
+			this.completed.add(((body[0] & 0xFF) << 8) | (body[1] & 0xFF));
 		}
 	}
 
