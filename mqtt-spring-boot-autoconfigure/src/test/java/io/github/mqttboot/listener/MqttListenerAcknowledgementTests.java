@@ -122,6 +122,33 @@ class MqttListenerAcknowledgementTests {
 	}
 
 	@Test
+	void topicsSpreadOverTheWorkersEvenWhenTheirHashesCollide() throws Exception {
+		List<String> topics = new ArrayList<>();
+		for (int i = 0; topics.size() < 4; i++) {
+			String topic = "spread/" + i;
+			if (Math.floorMod(topic.hashCode(), 4) == 0) {
+				topics.add(topic); // hashing would put all four on one worker
+			}
+		}
+		// immediate acks: HiveMQ sends the messages at once instead of holding them behind the first unacked one
+		ListenerTestSupport.runner(broker.getServerUri())
+			.withPropertyValues("mqtt.listener.ack-mode=immediate")
+			.withBean(SpreadListener.class)
+			.run((context) -> {
+			ListenerTestSupport.awaitSubscribed(context, 1);
+			try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+				for (String topic : topics) {
+					client.publish(topic, "x", 1, false);
+				}
+			}
+			SpreadListener listener = context.getBean(SpreadListener.class);
+			ListenerTestSupport.await().until(() -> listener.threadByTopic.size() == 4);
+			assertThat(listener.threadByTopic.keySet()).containsExactlyInAnyOrderElementsOf(topics);
+			assertThat(Set.copyOf(listener.threadByTopic.values())).hasSize(4);
+		});
+	}
+
+	@Test
 	void slowListenerDoesNotStallOtherListeners() throws Exception {
 		ListenerTestSupport.runner(broker.getServerUri()).withBean(BlockedAndFreeListeners.class).run((context) -> {
 			ListenerTestSupport.awaitSubscribed(context, 2);
@@ -287,6 +314,18 @@ class MqttListenerAcknowledgementTests {
 			if (payload.equals("ack") || redelivered) {
 				ack.acknowledge();
 			}
+		}
+
+	}
+
+	static class SpreadListener {
+
+		final Map<String, String> threadByTopic = new ConcurrentHashMap<>();
+
+		@MqttListener(topics = "spread/+", concurrency = "4")
+		void on(String payload, @Header(MqttHeaders.RECEIVED_TOPIC) String topic) throws InterruptedException {
+			Thread.sleep(300); // all four arrive while the first is still in process
+			this.threadByTopic.put(topic, Thread.currentThread().getName());
 		}
 
 	}
