@@ -16,8 +16,9 @@ import java.util.function.ToDoubleFunction;
  * printed as a table with each figure's ratio to raw Paho measured in the same round.
  *
  * <pre>
- * java -jar mqtt-benchmarks/target/mqtt-benchmarks.jar [--broker tcp://127.0.0.1:1883] [--duration 3s]
- *     [--warmup 1s] [--repeat 1] [--rate 2000] [--window 10] [--only paho-raw,paho-tuned] [--filter e2e] [--smoke]
+ * java -jar mqtt-benchmarks/target/mqtt-benchmarks.jar [--broker tcp://127.0.0.1:1883] [--duration 2s]
+ *     [--warmup 0.5s] [--repeat 1] [--rate 2000] [--window 10] [--topics 16] [--only paho-raw,starter]
+ *     [--filter e2e] [--smoke]
  * </pre>
  * Without {@code --broker}, an embedded HiveMQ CE starts in a child JVM. {@code --smoke} runs a short subset and
  * exits with status 1 when a run failed, lost a QoS 1/2 message, duplicated a QoS 2 message or lost any message at
@@ -28,27 +29,46 @@ public final class BenchmarkMain {
 	/** Rows that run only when {@code --only} names them. */
 	static final List<String> DIAGNOSTIC = List.of("paho-nodelay");
 
+	static final String RAW = "paho-raw";
+
+	static final String SPRING_INTEGRATION = "spring-integration";
+
+	static final String STARTER = "starter";
+
+	static final String STARTER_C4 = "starter-c4";
+
+	static final String STARTER_1MS = "starter-1ms";
+
+	static final String STARTER_C4_1MS = "starter-c4-1ms";
+
 	private BenchmarkMain() {
 	}
 
 	/**
 	 * The rows, raw Paho first (the reference for every ratio).
+	 * @param smoke whether this is the {@code --smoke} run (the starter's rows then run fewer scenarios)
 	 */
-	static List<ClientAdapter> adapters() {
+	static List<ClientAdapter> adapters(boolean smoke) {
 		List<ClientAdapter> adapters = new ArrayList<>();
 		adapters.add(new PahoAdapter(false));
 		adapters.add(new PahoAdapter(true));
 		adapters.add(new SpringIntegrationAdapter());
+		// the starter: MqttTemplate publishing, @MqttListener receiving (ack after processing)
+		// (the smoke run leaves out QoS 2: with ack-after-processing the listener stalls on HiveMQ at QoS 2 until
+		// MqttConnection.acknowledge stops sending Paho's extra PUBCOMP, see docs/benchmarks.md)
+		adapters.add(new StarterAdapter(STARTER, 1, Duration.ZERO,
+				smoke ? StarterAdapter.labels("publish qos1 64B", "e2e qos1 1KiB") : (s) -> true));
+		// concurrency 4: end-to-end at QoS 0 and 1 only (its publishing side is the same template as the row above;
+		// its QoS 2 and latency figures would repeat the concurrency 1 row's)
+		adapters.add(new StarterAdapter(STARTER_C4, 4, Duration.ZERO, smoke ? StarterAdapter.labels("e2e qos1 1KiB")
+				: (s) -> s.kind() == Scenario.Kind.END_TO_END && s.qos() < 2));
+		// a listener that works 1 ms per message, at concurrency 1 and 4: the scenarios of the concurrency target
+		adapters.add(new StarterAdapter(STARTER_1MS, 1, Duration.ofMillis(1),
+				smoke ? (s) -> false : StarterAdapter.labels("e2e qos1 64B", "e2e qos1 1KiB")));
+		adapters.add(new StarterAdapter(STARTER_C4_1MS, 4, Duration.ofMillis(1),
+				smoke ? (s) -> false : StarterAdapter.labels("e2e qos1 64B", "e2e qos1 1KiB")));
 		// diagnostic rows, only with --only
 		adapters.add(new PahoAdapter("paho-nodelay", true, 0));
-		// TODO(issue 7, phase 2): the starter's rows, one adapter class each:
-		// adapters.add(new StarterAdapter(ListenerMode.AFTER_PROCESSING, 1, Duration.ZERO)); // MqttTemplate + @MqttListener
-		// adapters.add(new StarterAdapter(ListenerMode.AFTER_PROCESSING, 4, Duration.ZERO)); // concurrency 4
-		// adapters.add(new StarterAdapter(ListenerMode.AFTER_PROCESSING, 1, Duration.ofMillis(1))); // 1 ms handler
-		// adapters.add(new StarterAdapter(ListenerMode.AFTER_PROCESSING, 4, Duration.ofMillis(1)));
-		// Each implements ClientAdapter: openPublisher wraps MqttTemplate.publish(...) (its CompletableFuture calls
-		// onComplete/onFailure), openSubscriber registers a listener endpoint on the topic whose handler calls the sink
-		// (then sleeps the handler time), ownsThread matches Paho's threads and the listener's worker threads.
 		return adapters;
 	}
 
@@ -86,7 +106,8 @@ public final class BenchmarkMain {
 
 	static int run(String[] args, PrintStream out) throws Exception {
 		Options options = Options.parse(args);
-		List<ClientAdapter> adapters = new ArrayList<>(adapters());
+		long runStarted = System.nanoTime();
+		List<ClientAdapter> adapters = new ArrayList<>(adapters(options.smoke));
 		if (options.only != null) {
 			adapters.removeIf((a) -> !options.only.contains(a.name()));
 		}
@@ -97,33 +118,49 @@ public final class BenchmarkMain {
 		if (options.filter != null) {
 			scenarios.removeIf((s) -> !s.label().contains(options.filter));
 		}
+		// rows that take part in none of the scenarios left
+		adapters.removeIf((a) -> scenarios.stream().noneMatch(a::supports));
 		try (Broker broker = (options.broker != null) ? Broker.external(options.broker) : Broker.embeddedHiveMq()) {
-			out.printf("# mqtt-benchmarks %s: %s, JDK %s, %d cores, %s; window %d, warm-up %s, measured %s, %d round(s)%n",
-					LocalDate.now(), broker.description(), System.getProperty("java.version"),
+			out.printf("# mqtt-benchmarks %s: %s, JDK %s, %d cores, %s; window %d, %d topics, warm-up %s, measured %s, "
+					+ "%d round(s)%s%n", LocalDate.now(), broker.description(), System.getProperty("java.version"),
 					Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), options.window,
-					options.warmup, options.duration, options.repeat);
-			ScenarioRunner runner = new ScenarioRunner(broker.uri(), options.window);
+					options.topics, options.warmup, options.duration, options.repeat,
+					StarterAdapter.forwardedProperties().isEmpty() ? ""
+							: "; starter properties " + StarterAdapter.forwardedProperties());
+			ScenarioRunner runner = new ScenarioRunner(broker.uri(), options.window, options.topics);
 			// JIT warm-up, not reported
 			Scenario warm = new Scenario(Scenario.Kind.END_TO_END, 1, 1024, Duration.ZERO, options.smoke
 					? Duration.ofMillis(300) : Duration.ofSeconds(2), 0);
 			for (ClientAdapter adapter : adapters) {
-				runner.run(adapter, warm);
+				if (adapter.supports(warm)) {
+					runner.run(adapter, warm);
+				}
+				else {
+					// a row that does not run the warm-up scenario warms up on the first one it runs
+					scenarios.stream().filter(adapter::supports).findFirst().ifPresent((s) -> runner.run(adapter,
+							new Scenario(s.kind(), s.qos(), s.payloadSize(), Duration.ZERO, warm.duration(), s.rate())));
+				}
 			}
 			Map<String, List<Result>> results = new LinkedHashMap<>();
 			for (int round = 0; round < options.repeat; round++) {
 				for (Scenario scenario : scenarios) {
 					for (ClientAdapter adapter : adapters) {
 						if (adapter.supports(scenario)) {
+							long runStart = System.nanoTime();
 							Result result = runner.run(adapter, scenario);
 							results.computeIfAbsent(key(scenario, adapter), (k) -> new ArrayList<>()).add(result);
 							if (options.verbose) {
-								out.printf("  %-28s %-20s %s%n", scenario.label(), adapter.name(), result);
+								out.printf(Locale.ROOT, "  %-28s %-20s %5.1f s %s%n", scenario.label(), adapter.name(),
+										(System.nanoTime() - runStart) / 1e9, result);
 							}
 						}
 					}
 				}
 			}
-			return report(scenarios, adapters, results, options, out);
+			int status = report(scenarios, adapters, results, options, out);
+			targets(scenarios, results, out);
+			out.printf(Locale.ROOT, "%ntotal time %.0f s%n", (System.nanoTime() - runStarted) / 1e9);
+			return status;
 		}
 	}
 
@@ -137,8 +174,8 @@ public final class BenchmarkMain {
 		String reference = adapters.get(0).name();
 		out.println();
 		out.println("| scenario | client | msg/s | x raw | p50 ms | p99 ms | x raw (p50) | client CPU us/msg | x raw "
-				+ "| alloc B/msg | x raw | JVM CPU us/msg | sent | lost | dup |");
-		out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+				+ "| alloc B/msg | x raw | JVM CPU us/msg | sent | lost | dup | reord |");
+		out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
 		for (Scenario scenario : scenarios) {
 			List<Result> raw = results.get(scenario.label() + "|" + reference);
 			for (ClientAdapter adapter : adapters) {
@@ -149,15 +186,17 @@ public final class BenchmarkMain {
 				long lost = mine.stream().mapToLong(Result::lost).sum();
 				long dup = mine.stream().mapToLong(Result::duplicates).sum();
 				long sent = mine.stream().mapToLong(Result::sent).sum();
+				long reordered = mine.stream().mapToLong(Result::reordered).sum();
 				List<String> errors = mine.stream().map(Result::error).filter((e) -> e != null).distinct().toList();
 				boolean failed = !errors.isEmpty() || (scenario.kind() != Scenario.Kind.PUBLISH
 						&& (sent == 0 || (scenario.qos() > 0 && lost > 0) || (scenario.qos() == 2 && dup > 0)
-								|| (scenario.kind() == Scenario.Kind.LATENCY && lost > 0)));
+								|| (scenario.kind() == Scenario.Kind.LATENCY && lost > 0) || reordered > 0));
 				if (failed) {
 					failures++;
 				}
 				boolean latency = scenario.kind() == Scenario.Kind.LATENCY;
-				out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d |%s%n",
+				out.printf(Locale.ROOT,
+						"| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d | %d | %d | %d |%s%n",
 						scenario.label(), adapter.name(), fmt(median(mine, Result::throughput), 0),
 						ratio(mine, raw, Result::throughput), latency ? fmt(median(mine, Result::p50Millis), 2) : "",
 						latency ? fmt(median(mine, Result::p99Millis), 2) : "",
@@ -165,7 +204,7 @@ public final class BenchmarkMain {
 						fmt(median(mine, Result::cpuMicrosPerMessage), 1), ratio(mine, raw, Result::cpuMicrosPerMessage),
 						fmt(median(mine, Result::allocBytesPerMessage), 0),
 						ratio(mine, raw, Result::allocBytesPerMessage), fmt(median(mine, Result::jvmCpuMicrosPerMessage), 1),
-						sent, lost, dup, failed ? " FAILED " + errors : "");
+						sent, lost, dup, reordered, failed ? " FAILED " + errors : "");
 			}
 		}
 		out.println();
@@ -173,6 +212,8 @@ public final class BenchmarkMain {
 				+ "measured window. x raw: median over rounds of this row / " + reference + " in the same round.");
 		out.println("client CPU and alloc: the publisher's threads (publish) or the subscriber's threads (e2e, latency),"
 				+ " per message, from ThreadMXBean; JVM CPU: the whole benchmark JVM (both clients, GC, JIT) per message.");
+		out.println("sent/lost/dup/reord: whole run, warm-up included, summed over rounds; reord: messages that arrived "
+				+ "after a later message of their topic (" + options.topics + " topics per run).");
 		if (options.smoke) {
 			out.println(failures == 0 ? "smoke: 0 failed" : "smoke: " + failures + " failed");
 		}
@@ -193,10 +234,97 @@ public final class BenchmarkMain {
 		return (sorted.length % 2 == 1) ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 	}
 
+	/**
+	 * Print the issue's targets against the starter's rows, from the figures of this run (each ratio the median of
+	 * the per-round ratios). Rows or scenarios that did not run are left out.
+	 */
+	static void targets(List<Scenario> scenarios, Map<String, List<Result>> results, PrintStream out) {
+		List<String> lines = new ArrayList<>();
+		for (String label : List.of("publish qos0 64B", "publish qos0 1KiB", "publish qos1 64B", "publish qos1 1KiB")) {
+			ratioTarget(lines, results, "MqttTemplate publish >= 0.95x raw Paho, " + label, label, STARTER, RAW,
+					Result::throughput, 0.95);
+		}
+		ratioTarget(lines, results, "@MqttListener e2e >= 1.5x raw Paho, QoS 1, 1 KiB", "e2e qos1 1KiB", STARTER, RAW,
+				Result::throughput, 1.5);
+		ratioTarget(lines, results, "@MqttListener e2e >= 0.95x raw Paho, QoS 1, 64 B", "e2e qos1 64B", STARTER, RAW,
+				Result::throughput, 0.95);
+		for (Scenario scenario : scenarios) {
+			if (scenario.kind() == Scenario.Kind.LATENCY && scenario.payloadSize() == 1024) {
+				List<Result> mine = results.get(scenario.label() + "|" + STARTER);
+				if (mine != null) {
+					double p50 = median(mine, Result::p50Millis);
+					lines.add(targetLine("p50 latency < 1 ms, " + scenario.label(), String.format(Locale.ROOT,
+							"%.2f ms", p50), p50 < 1.0));
+				}
+			}
+		}
+		for (String label : List.of("e2e qos1 64B", "e2e qos1 1KiB")) {
+			ratioTarget(lines, results, "HiveMQ CE: @MqttListener e2e >= 15x raw Paho, " + label, label, STARTER, RAW,
+					Result::throughput, 15);
+		}
+		for (String label : List.of("e2e qos1 64B", "e2e qos1 1KiB")) {
+			ratioTarget(lines, results, "1 ms handler: concurrency 4 >= 3.5x concurrency 1, " + label, label,
+					STARTER_C4_1MS, STARTER_1MS, Result::throughput, 3.5);
+		}
+		List<Result> kib = results.get("e2e qos1 1KiB|" + STARTER);
+		if (kib != null) {
+			double beyond = median(kib, Result::allocBytesPerMessage) - 1024;
+			lines.add(targetLine("<= 2 KiB allocated per received 1 KiB message beyond the payload (e2e qos1 1KiB)",
+					String.format(Locale.ROOT, "%.0f B", beyond), beyond <= 2048));
+		}
+		for (Scenario scenario : scenarios) {
+			for (String row : List.of(STARTER, STARTER_C4)) {
+				List<Result> mine = results.get(scenario.label() + "|" + row);
+				List<Result> theirs = results.get(scenario.label() + "|" + SPRING_INTEGRATION);
+				if (mine == null || theirs == null) {
+					continue;
+				}
+				if (scenario.kind() == Scenario.Kind.LATENCY) {
+					double r = ratioValue(theirs, mine, Result::p50Millis);
+					lines.add(targetLine("ahead of Spring Integration, " + row + ", " + scenario.label()
+							+ " (SI p50 / starter p50)", fmt(r, 2) + "x", r >= 1.0));
+				}
+				else {
+					double r = ratioValue(mine, theirs, Result::throughput);
+					lines.add(targetLine("ahead of Spring Integration, " + row + ", " + scenario.label()
+							+ " (msg/s)", fmt(r, 2) + "x", r >= 1.0));
+				}
+			}
+		}
+		if (lines.isEmpty()) {
+			return;
+		}
+		out.println();
+		out.println("| target (issue 7) | measured | verdict |");
+		out.println("|---|---:|---|");
+		lines.forEach(out::println);
+	}
+
+	private static void ratioTarget(List<String> lines, Map<String, List<Result>> results, String description,
+			String label, String row, String reference, ToDoubleFunction<Result> figure, double atLeast) {
+		List<Result> mine = results.get(label + "|" + row);
+		List<Result> theirs = results.get(label + "|" + reference);
+		if (mine == null || theirs == null) {
+			return;
+		}
+		double r = ratioValue(mine, theirs, figure);
+		lines.add(targetLine(description + " (" + row + " / " + reference + ")", fmt(r, 2) + "x", r >= atLeast));
+	}
+
+	private static String targetLine(String description, String measured, boolean met) {
+		return "| " + description + " | " + measured + " | " + (met ? "met" : "NOT met") + " |";
+	}
+
 	private static String ratio(List<Result> mine, List<Result> raw, ToDoubleFunction<Result> figure) {
 		if (raw == null) {
 			return "";
 		}
+		double m = ratioValue(mine, raw, figure);
+		return Double.isNaN(m) ? "" : String.format(Locale.ROOT, "%.2f", m);
+	}
+
+	/** The median over rounds of mine / reference in the same round. */
+	private static double ratioValue(List<Result> mine, List<Result> raw, ToDoubleFunction<Result> figure) {
 		int rounds = Math.min(mine.size(), raw.size());
 		double[] ratios = new double[rounds];
 		int n = 0;
@@ -206,8 +334,7 @@ public final class BenchmarkMain {
 				ratios[n++] = r;
 			}
 		}
-		double m = median(Arrays.copyOf(ratios, n));
-		return Double.isNaN(m) ? "" : String.format(Locale.ROOT, "%.2f", m);
+		return median(Arrays.copyOf(ratios, n));
 	}
 
 	private static String fmt(double value, int decimals) {
@@ -218,15 +345,18 @@ public final class BenchmarkMain {
 
 		String broker;
 
-		Duration duration = Duration.ofSeconds(3);
+		// 2 s measured after 0.5 s: every row and scenario in under five minutes on 2 cores; --repeat for medians
+		Duration duration = Duration.ofSeconds(2);
 
-		Duration warmup = Duration.ofSeconds(1);
+		Duration warmup = Duration.ofMillis(500);
 
 		int repeat = 1;
 
 		int rate = 2000;
 
 		int window = 10;
+
+		int topics = ScenarioRunner.DEFAULT_TOPICS;
 
 		boolean smoke;
 
@@ -255,14 +385,16 @@ public final class BenchmarkMain {
 					case "--repeat" -> o.repeat = Integer.parseInt(args[++i]);
 					case "--rate" -> o.rate = Integer.parseInt(args[++i]);
 					case "--window" -> o.window = Integer.parseInt(args[++i]);
+					case "--topics" -> o.topics = Integer.parseInt(args[++i]);
 					case "--only" -> o.only = List.of(args[++i].split(","));
 					case "--filter" -> o.filter = args[++i];
 					case "--smoke" -> o.smoke = true;
 					case "--verbose", "-v" -> o.verbose = true;
 					case "--help", "-h" -> {
 						System.out.println("usage: java -jar mqtt-benchmarks.jar [--broker tcp://host:port] "
-								+ "[--duration 3s] [--warmup 1s] [--repeat 1] [--rate 2000] [--window 10] "
-								+ "[--only paho-raw,paho-tuned,spring-integration] [--filter 'e2e qos1'] [--smoke] [-v]");
+								+ "[--duration 2s] [--warmup 0.5s] [--repeat 1] [--rate 2000] [--window 10] [--topics 16] "
+								+ "[--only paho-raw,paho-tuned,spring-integration,starter,starter-c4,starter-1ms,"
+								+ "starter-c4-1ms] [--filter 'e2e qos1'] [--smoke] [-v]");
 						System.exit(0);
 					}
 					default -> throw new IllegalArgumentException("unknown argument " + arg);

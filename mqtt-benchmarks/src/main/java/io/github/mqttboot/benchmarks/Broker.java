@@ -39,8 +39,12 @@ final class Broker implements AutoCloseable {
 			port = probe.getLocalPort();
 		}
 		String java = ProcessHandle.current().info().command().orElse("java");
-		List<String> command = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC",
-				"-cp", System.getProperty("java.class.path"), EmbeddedHiveMqMain.class.getName(),
+		List<String> command = new ArrayList<>(List.of(java, "-Xms256m", "-Xmx1g", "-XX:+UseParallelGC"));
+		String window = System.getProperty(EmbeddedHiveMqMain.INFLIGHT_WINDOW);
+		if (window != null) {
+			command.add("-D" + EmbeddedHiveMqMain.INFLIGHT_WINDOW + "=" + window);
+		}
+		command.addAll(List.of("-cp", System.getProperty("java.class.path"), EmbeddedHiveMqMain.class.getName(),
 				Integer.toString(port)));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
@@ -62,7 +66,8 @@ final class Broker implements AutoCloseable {
 				drain.setDaemon(true);
 				drain.start();
 				return new Broker("tcp://127.0.0.1:" + port, process,
-						"embedded HiveMQ CE 2025.5 (child JVM, 127.0.0.1:" + port + ")");
+						"embedded HiveMQ CE 2025.5 (child JVM, 127.0.0.1:" + port + ")"
+								+ ((window != null) ? ", in-flight window " + window + " (diagnostic)" : ""));
 			}
 			log.append(line).append('\n');
 			if (System.nanoTime() > deadline) {

@@ -2,7 +2,7 @@ package io.github.mqttboot.benchmarks;
 
 /**
  * One row family of the benchmark: a way of publishing and receiving MQTT messages. Each implementation wraps one
- * client stack (raw Paho, Paho on the starter's transport, Spring Integration, later the starter's
+ * client stack (raw Paho, Paho on the starter's transport, Spring Integration, the starter's
  * {@code MqttTemplate} and {@code @MqttListener}). The harness owns everything else: payloads with sequence
  * numbers and timestamps, pacing, flow control, counting, CPU and allocation measurement.
  *
@@ -30,6 +30,8 @@ interface ClientAdapter {
 
 	/**
 	 * Open a connected subscriber whose subscription is granted when this method returns.
+	 * @param topic the topic filter of the run: {@code bench/<run>/+} (the run publishes across
+	 * {@code --topics} topics under it, {@value ScenarioRunner#DEFAULT_TOPICS} by default)
 	 * @param sink receives each message once the subscriber has processed it (and, with manual acks, before the
 	 * ack is released)
 	 */
@@ -50,6 +52,14 @@ interface ClientAdapter {
 		/** Whether the named thread does this publisher's work (for CPU and allocation accounting). */
 		boolean ownsThread(String threadName);
 
+		/**
+		 * Whether the thread does this publisher's work; by name unless the client has threads whose names it
+		 * shares with another client of the same run.
+		 */
+		default boolean ownsThread(Thread thread) {
+			return ownsThread(thread.getName());
+		}
+
 	}
 
 	/** A connected subscribing client. */
@@ -57,6 +67,14 @@ interface ClientAdapter {
 
 		/** Whether the named thread does this subscriber's work (for CPU and allocation accounting). */
 		boolean ownsThread(String threadName);
+
+		/**
+		 * Whether the thread does this subscriber's work; by name unless the client has threads whose names it
+		 * shares with another client of the same run.
+		 */
+		default boolean ownsThread(Thread thread) {
+			return ownsThread(thread.getName());
+		}
 
 	}
 

@@ -20,8 +20,23 @@ public final class EmbeddedHiveMqMain {
 	private EmbeddedHiveMqMain() {
 	}
 
+	/**
+	 * Diagnostic: HiveMQ CE sends a client at most min(its Receive Maximum, 50) unacknowledged QoS 1/2 messages,
+	 * polls them from the client's queue in batches of 50, and polls the next batch only once every message of the
+	 * batch is acknowledged ({@code InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES} and
+	 * {@code PUBLISH_POLL_BATCH_SIZE}, 50, not in {@code config.xml}). This system property sets both, to measure
+	 * what that window costs a subscriber that acknowledges after processing.
+	 */
+	static final String INFLIGHT_WINDOW = "bench.hivemq.inflightWindow";
+
 	public static void main(String[] args) throws Exception {
 		int port = Integer.parseInt(args[0]);
+		String window = System.getProperty(INFLIGHT_WINDOW);
+		if (window != null) {
+			com.hivemq.configuration.service.InternalConfigurations.MAX_INFLIGHT_WINDOW_SIZE_MESSAGES = Integer
+				.parseInt(window);
+			com.hivemq.configuration.service.InternalConfigurations.PUBLISH_POLL_BATCH_SIZE = Integer.parseInt(window);
+		}
 		Path home = Files.createTempDirectory("mqtt-bench-hivemq");
 		try (EmbeddedHiveMQ hivemq = EmbeddedHiveMQ.builder()
 			.withConfigurationFolder(writeConfig(home, port))

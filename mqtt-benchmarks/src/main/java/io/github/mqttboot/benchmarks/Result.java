@@ -13,14 +13,15 @@ package io.github.mqttboot.benchmarks;
  * @param sent messages published successfully (whole run, warm-up included)
  * @param lost sent but never received (END_TO_END and LATENCY)
  * @param duplicates received more than once
+ * @param reordered received after a later message of the same topic (END_TO_END and LATENCY)
  * @param error why the run failed, or null
  */
 record Result(double throughput, double p50Millis, double p99Millis, double cpuMicrosPerMessage,
 		double allocBytesPerMessage, double jvmCpuMicrosPerMessage, long sent, long lost, long duplicates,
-		String error) {
+		long reordered, String error) {
 
 	static Result failed(String error) {
-		return new Result(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, error);
+		return new Result(Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, 0, 0, 0, error);
 	}
 
 }

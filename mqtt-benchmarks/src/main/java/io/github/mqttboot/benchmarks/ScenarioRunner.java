@@ -22,13 +22,30 @@ final class ScenarioRunner {
 	 */
 	static final int E2E_WINDOW = 200;
 
+	/**
+	 * Topics a run publishes across by default, round robin: {@code bench/<run>/0} to {@code bench/<run>/15},
+	 * subscribed as {@code bench/<run>/+}. MQTT orders messages per topic only, and a listener with several workers
+	 * keeps that order by giving each topic one worker: with a single topic its concurrency could not show. Every
+	 * row publishes the same way.
+	 */
+	static final int DEFAULT_TOPICS = 16;
+
+	/**
+	 * A QoS 1/2 run fails when nothing arrives for this long while messages are outstanding (every client here
+	 * delivers within milliseconds; a stalled flow would otherwise hold the run for the whole timeout).
+	 */
+	static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
 	private final String brokerUri;
 
 	private final int window;
 
-	ScenarioRunner(String brokerUri, int window) {
+	private final int topicCount;
+
+	ScenarioRunner(String brokerUri, int window, int topicCount) {
 		this.brokerUri = brokerUri;
 		this.window = window;
+		this.topicCount = topicCount;
 	}
 
 	Result run(ClientAdapter adapter, Scenario scenario) {
@@ -62,32 +79,53 @@ final class ScenarioRunner {
 
 	private Result runOnThisThread(ClientAdapter adapter, Scenario scenario, String runId, String pubId)
 			throws Exception {
-		String topic = "bench/" + runId;
+		String base = "bench/" + runId;
+		String filter = base + "/+";
+		String[] topics = new String[this.topicCount];
+		for (int i = 0; i < this.topicCount; i++) {
+			topics[i] = base + "/" + i;
+		}
 		String subId = "bench-sub-" + adapter.name() + "-" + runId;
-		Receiver receiver = new Receiver(scenario);
+		Receiver receiver = new Receiver(scenario, this.topicCount);
 		ClientAdapter.Subscriber subscriber = null;
 		ClientAdapter.Publisher publisher = null;
+		long t0 = System.nanoTime();
+		long t1 = t0;
+		long t2 = t0;
 		try {
 			if (scenario.kind() != Scenario.Kind.PUBLISH) {
-				subscriber = adapter.openSubscriber(this.brokerUri, subId, topic, scenario.qos(), receiver::accept);
+				subscriber = adapter.openSubscriber(this.brokerUri, subId, filter, scenario.qos(), receiver::accept);
 			}
+			t1 = System.nanoTime();
 			publisher = adapter.openPublisher(this.brokerUri, pubId);
-			return drive(scenario, topic, publisher, subscriber, receiver);
+			t2 = System.nanoTime();
+			return drive(scenario, topics, publisher, subscriber, receiver);
 		}
 		finally {
+			long t3 = System.nanoTime();
 			closeQuietly(publisher);
+			long t4 = System.nanoTime();
 			closeQuietly(subscriber);
+			receiver.writeArrivals((adapter.name() + "-" + scenario.label()).replaceAll("[^A-Za-z0-9_.-]+", "_"));
+			if (Boolean.getBoolean("bench.printTimes")) {
+				long t5 = System.nanoTime();
+				System.out.printf(java.util.Locale.ROOT,
+						"times %s %s: open sub %d ms, open pub %d ms, run %d ms, close pub %d ms, close sub %d ms%n",
+						adapter.name(), scenario.label(), (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000,
+						(t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000, (t5 - t4) / 1_000_000);
+			}
 		}
 	}
 
-	private Result drive(Scenario scenario, String topic, ClientAdapter.Publisher publisher,
+	private Result drive(Scenario scenario, String[] topics, ClientAdapter.Publisher publisher,
 			ClientAdapter.Subscriber subscriber, Receiver receiver) throws Exception {
 		Semaphore permits = new Semaphore(this.window);
 		AtomicLong completed = new AtomicLong();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		ClientAdapter.Publisher measured = publisher;
-		java.util.function.Predicate<String> measuredThreads = (scenario.kind() == Scenario.Kind.PUBLISH)
-				? (name) -> measured.ownsThread(name) || name.equals(Thread.currentThread().getName())
+		Thread loop = Thread.currentThread();
+		java.util.function.Predicate<Thread> measuredThreads = (scenario.kind() == Scenario.Kind.PUBLISH)
+				? (thread) -> thread == loop || measured.ownsThread(thread)
 				: subscriber::ownsThread;
 		boolean paced = scenario.kind() == Scenario.Kind.LATENCY;
 		long periodNanos = paced ? 1_000_000_000L / scenario.rate() : 0;
@@ -129,15 +167,15 @@ final class ScenarioRunner {
 				}
 			}
 			if (scenario.kind() != Scenario.Kind.PUBLISH && !receiver.awaitBacklogBelow(seq, E2E_WINDOW,
-					(scenario.qos() == 0) ? TimeUnit.SECONDS.toNanos(1) : TimeUnit.SECONDS.toNanos(30))
-					&& scenario.qos() > 0) {
-				throw new IllegalStateException("nothing received for 30 s (" + receiver.received() + " received)");
+					(scenario.qos() == 0) ? TimeUnit.SECONDS.toNanos(1) : STALL_NANOS) && scenario.qos() > 0) {
+				throw new IllegalStateException("stalled: nothing received for " + (STALL_NANOS / 1_000_000_000)
+						+ " s (" + receiver.received() + " received)");
 			}
 			if (!permits.tryAcquire(30, TimeUnit.SECONDS)) {
 				throw new IllegalStateException("no publish completed within 30 s (" + completed.get() + " done)");
 			}
-			publisher.publish(topic, Payloads.create(scenario.payloadSize(), seq, intended), scenario.qos(),
-					onComplete, onFailure);
+			publisher.publish(topics[(int) (seq % topics.length)], Payloads.create(scenario.payloadSize(), seq, intended),
+					scenario.qos(), onComplete, onFailure);
 			seq++;
 		}
 		long measureEnd = System.nanoTime();
@@ -145,6 +183,7 @@ final class ScenarioRunner {
 		if (Boolean.getBoolean("bench.printThreads")) {
 			// JFR keeps a thread's first name (Paho renames its threads late): match recordings by id
 			System.out.println("measured thread ids " + scenario.label() + ": " + after.threads().keySet());
+			System.out.print(after.describeSince(before));
 		}
 		long completedAfter = completed.get();
 		long receivedAfter = receiver.received();
@@ -178,7 +217,7 @@ final class ScenarioRunner {
 		long lost = (scenario.kind() == Scenario.Kind.PUBLISH) ? 0 : Math.max(0, sent - receiver.distinct());
 		return new Result(messages / seconds, percentiles[0], percentiles[1], spent[0] / 1e3 / perMessage,
 				spent[1] / perMessage, (after.processCpuNanos() - before.processCpuNanos()) / 1e3 / perMessage, sent,
-				lost, receiver.duplicates(), null);
+				lost, receiver.duplicates(), receiver.reordered(), null);
 	}
 
 	private static void closeQuietly(AutoCloseable closeable) {
@@ -203,6 +242,11 @@ final class ScenarioRunner {
 
 		private long duplicates;
 
+		private long reordered;
+
+		// highest sequence number seen per topic (seq % topics): MQTT keeps the order of one topic's messages
+		private final long[] lastPerTopic;
+
 		private long measureFrom = Long.MAX_VALUE;
 
 		private long measureUntil = Long.MAX_VALUE;
@@ -211,13 +255,38 @@ final class ScenarioRunner {
 
 		private int latencyCount;
 
-		Receiver(Scenario scenario) {
+		Receiver(Scenario scenario, int topics) {
+			this.lastPerTopic = new long[topics];
 			int expected = (scenario.kind() == Scenario.Kind.LATENCY)
 					? (int) (scenario.rate() * (scenario.duration().toMillis() / 1000.0) * 1.2) + 1024 : 0;
 			this.latencies = new long[expected];
 		}
 
 		private volatile Thread waiter;
+
+		// -Dbench.arrivals=<dir>: arrival time and sequence number of each message, written after the run
+		private final long[] arrivals = (System.getProperty("bench.arrivals") != null) ? new long[2 * 200_000] : null;
+
+		private int arrivalCount;
+
+		synchronized void writeArrivals(String name) {
+			if (this.arrivals == null) {
+				return;
+			}
+			java.nio.file.Path file = java.nio.file.Path.of(System.getProperty("bench.arrivals"), name + ".tsv");
+			StringBuilder text = new StringBuilder("nanos\tseq\n");
+			for (int i = 0; i < this.arrivalCount; i++) {
+				text.append(this.arrivals[2 * i] - this.arrivals[0]).append('\t').append(this.arrivals[2 * i + 1])
+					.append('\n');
+			}
+			try {
+				java.nio.file.Files.createDirectories(file.getParent());
+				java.nio.file.Files.writeString(file, text);
+			}
+			catch (java.io.IOException ex) {
+				System.err.println("could not write " + file + ": " + ex);
+			}
+		}
 
 		/**
 		 * Wait until fewer than {@code window} of the {@code sent} messages are still to arrive; false when nothing
@@ -260,6 +329,10 @@ final class ScenarioRunner {
 		private synchronized void record(byte[] payload) {
 			long now = System.nanoTime();
 			long seq = Payloads.sequence(payload);
+			if (this.arrivals != null && this.arrivalCount < this.arrivals.length / 2) {
+				this.arrivals[2 * this.arrivalCount] = now;
+				this.arrivals[2 * this.arrivalCount++ + 1] = seq;
+			}
 			this.received++;
 			if (seq > Integer.MAX_VALUE || this.seen.get((int) seq)) {
 				this.duplicates++;
@@ -267,6 +340,13 @@ final class ScenarioRunner {
 			}
 			this.seen.set((int) seq);
 			this.distinct++;
+			int topic = (int) (seq % this.lastPerTopic.length);
+			if (seq < this.lastPerTopic[topic]) {
+				this.reordered++;
+			}
+			else {
+				this.lastPerTopic[topic] = seq;
+			}
 			if (seq >= this.measureFrom && seq < this.measureUntil && this.latencyCount < this.latencies.length) {
 				this.latencies[this.latencyCount++] = now - Payloads.sendNanos(payload);
 			}
@@ -290,6 +370,11 @@ final class ScenarioRunner {
 
 		synchronized long duplicates() {
 			return this.duplicates;
+		}
+
+		/** Messages that arrived after a later message of the same topic (duplicates not counted). */
+		synchronized long reordered() {
+			return this.reordered;
 		}
 
 		synchronized double[] latencyPercentiles(double... quantiles) {

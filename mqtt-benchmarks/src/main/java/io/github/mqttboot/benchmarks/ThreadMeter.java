@@ -27,7 +27,18 @@ final class ThreadMeter {
 	}
 
 	/** Per-thread CPU nanoseconds and allocated bytes of the matching threads, plus the JVM's CPU time. */
-	record Snapshot(Map<Long, long[]> threads, long processCpuNanos) {
+	record Snapshot(Map<Long, long[]> threads, Map<Long, String> names, long processCpuNanos) {
+
+		/** One line per thread: name, id, CPU ms and allocated KB since {@code before}. */
+		String describeSince(Snapshot before) {
+			StringBuilder text = new StringBuilder();
+			this.threads.forEach((id, now) -> {
+				long[] then = before.threads.getOrDefault(id, new long[2]);
+				text.append(String.format(java.util.Locale.ROOT, "  %-50s #%d cpu %.1f ms alloc %d KB%n",
+						this.names.get(id), id, (now[0] - then[0]) / 1e6, (now[1] - then[1]) / 1024));
+			});
+			return text.toString();
+		}
 
 		/** {cpuNanos, allocatedBytes} spent since {@code before} by the threads in this snapshot. */
 		long[] since(Snapshot before) {
@@ -43,19 +54,21 @@ final class ThreadMeter {
 
 	}
 
-	static Snapshot snapshot(Predicate<String> threadName) {
+	static Snapshot snapshot(Predicate<Thread> owned) {
 		Map<Long, long[]> result = new HashMap<>();
+		Map<Long, String> names = new HashMap<>();
 		for (Thread thread : Thread.getAllStackTraces().keySet()) {
-			if (threadName.test(thread.getName())) {
+			if (owned.test(thread)) {
 				long id = thread.getId();
 				long cpu = THREADS.getThreadCpuTime(id);
 				long alloc = THREADS.getThreadAllocatedBytes(id);
 				if (cpu >= 0 && alloc >= 0) {
 					result.put(id, new long[] { cpu, alloc });
+					names.put(id, thread.getName());
 				}
 			}
 		}
-		return new Snapshot(result, OS.getProcessCpuTime());
+		return new Snapshot(result, names, OS.getProcessCpuTime());
 	}
 
 }
