@@ -5,11 +5,13 @@ import java.util.List;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.messaging.converter.ByteArrayMessageConverter;
 import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.JacksonJsonMessageConverter;
@@ -24,23 +26,32 @@ import org.springframework.messaging.converter.StringMessageConverter;
 @Configuration(proxyBeanMethods = false)
 class MqttMessageConverterConfiguration {
 
+	/** Bean name of the composite every template and listener uses. */
+	static final String MESSAGE_CONVERTER_BEAN_NAME = "mqttMessageConverter";
+
 	/** Bean name of the JSON converter, so the composite does not take it for an application converter. */
 	static final String JSON_CONVERTER_BEAN_NAME = "mqttJsonMessageConverter";
 
-	@Bean
-	@ConditionalOnMissingBean(name = "mqttMessageConverter")
-	CompositeMessageConverter mqttMessageConverter(ObjectProvider<MessageConverter> converters) {
+	@Bean(MESSAGE_CONVERTER_BEAN_NAME)
+	@ConditionalOnMissingBean(name = MESSAGE_CONVERTER_BEAN_NAME)
+	CompositeMessageConverter mqttMessageConverter(ListableBeanFactory beanFactory) {
+		// by name, without this bean: an ObjectProvider<MessageConverter> falls back to the bean being created when
+		// there is no other converter (no Jackson, no application converter) and fails with a circular reference
+		List<MessageConverter> others = new ArrayList<>();
+		for (String name : beanFactory.getBeanNamesForType(MessageConverter.class, true, false)) {
+			if (!MESSAGE_CONVERTER_BEAN_NAME.equals(name)) {
+				others.add(beanFactory.getBean(name, MessageConverter.class));
+			}
+		}
+		AnnotationAwareOrderComparator.sort(others);
 		List<MessageConverter> chain = new ArrayList<>();
-		converters.orderedStream()
+		others.stream()
 			.filter((converter) -> !(converter instanceof CompositeMessageConverter)
 					&& !(converter instanceof MqttJsonMessageConverter))
 			.forEach(chain::add);
 		chain.add(new ByteArrayMessageConverter());
-		StringMessageConverter strings = new StringMessageConverter();
-		chain.add(strings);
-		converters.orderedStream()
-			.filter(MqttJsonMessageConverter.class::isInstance)
-			.forEach(chain::add);
+		chain.add(new StringMessageConverter());
+		others.stream().filter(MqttJsonMessageConverter.class::isInstance).forEach(chain::add);
 		return new CompositeMessageConverter(chain);
 	}
 

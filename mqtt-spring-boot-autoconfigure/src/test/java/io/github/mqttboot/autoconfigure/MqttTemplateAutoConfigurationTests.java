@@ -175,6 +175,23 @@ class MqttTemplateAutoConfigurationTests {
 	}
 
 	@Test
+	void startsWithoutJacksonAndPublishesTextAndBytes() {
+		this.runner.withPropertyValues("mqtt.server-uris=" + primary.getServerUri())
+			.withClassLoader(new FilteredClassLoader("tools.jackson"))
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasBean("mqttMessageConverter");
+				try (RawMqttClient raw = RawMqttClient.connect(primary.getServerUri())) {
+					raw.subscribe("nojson/#", 1);
+					MqttTemplate template = context.getBean(MqttTemplate.class);
+					template.publish("nojson/text", "plain").get(10, TimeUnit.SECONDS);
+					template.publish("nojson/bytes", new byte[] { 1, 2 }).get(10, TimeUnit.SECONDS);
+					assertThat(raw.awaitMessage().text()).isEqualTo("plain");
+					assertThat(raw.awaitMessage().message().getPayload()).containsExactly(1, 2);
+				}
+			});
+	}
+
+	@Test
 	void noTemplateWhenTheStarterIsOff() {
 		this.runner.withPropertyValues("mqtt.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(MqttTemplate.class));
