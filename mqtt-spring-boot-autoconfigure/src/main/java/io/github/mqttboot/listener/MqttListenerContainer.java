@@ -38,6 +38,9 @@ public final class MqttListenerContainer {
 
 	private static final long OFFER_WAIT_MILLIS = 100;
 
+	/** Put on the queues when stopping, so that idle workers see the new state at once. */
+	private static final Delivery WAKE_UP = new Delivery("", "", new MqttMessage(), null);
+
 	private final String id;
 
 	private final MqttListenerEndpoint endpoint;
@@ -238,6 +241,9 @@ public final class MqttListenerContainer {
 			this.state = State.STOPPING;
 		}
 		this.router.unsubscribe(this.subscriptions, !shutdown || !this.router.isPersistentSession());
+		// wake idle workers now rather than at the end of their poll; a full queue has a busy worker, which sees
+		// the new state after its current message
+		this.queues.forEach((queue) -> queue.offer(WAKE_UP));
 		return true;
 	}
 
@@ -260,6 +266,7 @@ public final class MqttListenerContainer {
 			}
 			List<Delivery> leftovers = new ArrayList<>();
 			this.queues.forEach((queue) -> queue.drainTo(leftovers));
+			leftovers.removeIf((delivery) -> delivery == WAKE_UP);
 			leftovers.forEach((delivery) -> release(delivery.topic));
 			if (!shutdown) {
 				leftovers.forEach(Delivery::acknowledge);
@@ -389,7 +396,7 @@ public final class MqttListenerContainer {
 			catch (InterruptedException ex) {
 				return;
 			}
-			if (delivery != null) {
+			if (delivery != null && delivery != WAKE_UP) {
 				try {
 					process(delivery);
 				}

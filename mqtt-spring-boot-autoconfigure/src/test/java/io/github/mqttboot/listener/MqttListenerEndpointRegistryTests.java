@@ -3,6 +3,7 @@ package io.github.mqttboot.listener;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import io.github.mqttboot.annotation.MqttListener;
 import io.github.mqttboot.test.EmbeddedBrokerExtension;
@@ -39,7 +40,10 @@ class MqttListenerEndpointRegistryTests {
 			try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
 				client.publish("status/1", "one", 1, false);
 				ListenerTestSupport.await().until(() -> listeners.status.size() == 1);
+				long stopping = System.nanoTime();
 				status.stop();
+				// idle workers are woken, not left to finish a 1 s poll
+				assertThat(System.nanoTime() - stopping).isLessThan(TimeUnit.MILLISECONDS.toNanos(500));
 				assertThat(status.isRunning()).isFalse();
 				ListenerTestSupport.await().until(() -> events.unsubscribed.size() == 1);
 				client.publish("status/1", "while stopped", 1, false);
