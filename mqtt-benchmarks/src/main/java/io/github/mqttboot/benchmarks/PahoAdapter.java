@@ -1,5 +1,6 @@
 package io.github.mqttboot.benchmarks;
 
+import java.util.Set;
 import java.util.function.Consumer;
 
 import io.github.mqttboot.transport.MqttSocketFactories;
@@ -61,7 +62,9 @@ final class PahoAdapter implements ClientAdapter {
 
 	@Override
 	public Publisher openPublisher(String brokerUri, String clientId) throws Exception {
+		Set<Thread> before = StarterAdapter.liveThreads();
 		MqttAsyncClient client = connect(brokerUri, clientId, new CallbackAdapter(null));
+		Set<Thread> started = StarterAdapter.startedSince(before); // the transport's socket writer, when tuned
 		return new Publisher() {
 
 			@Override
@@ -90,6 +93,11 @@ final class PahoAdapter implements ClientAdapter {
 			}
 
 			@Override
+			public boolean ownsThread(Thread thread) {
+				return started.contains(thread) || ownsThread(thread.getName());
+			}
+
+			@Override
 			public void close() throws Exception {
 				closeQuietly(client);
 			}
@@ -100,13 +108,20 @@ final class PahoAdapter implements ClientAdapter {
 	@Override
 	public Subscriber openSubscriber(String brokerUri, String clientId, String topic, int qos, MessageSink sink)
 			throws Exception {
+		Set<Thread> before = StarterAdapter.liveThreads();
 		MqttAsyncClient client = connect(brokerUri, clientId, new CallbackAdapter(sink));
+		Set<Thread> started = StarterAdapter.startedSince(before);
 		client.subscribe(topic, qos).waitForCompletion(30_000);
 		return new Subscriber() {
 
 			@Override
 			public boolean ownsThread(String threadName) {
 				return threadName.endsWith(": " + clientId);
+			}
+
+			@Override
+			public boolean ownsThread(Thread thread) {
+				return started.contains(thread) || ownsThread(thread.getName());
 			}
 
 			@Override

@@ -235,12 +235,12 @@ final class StarterAdapter implements ClientAdapter {
 		return forwarded;
 	}
 
-	private static Set<Thread> liveThreads() {
+	static Set<Thread> liveThreads() {
 		return new HashSet<>(Thread.getAllStackTraces().keySet());
 	}
 
 	// the starter's and Paho's threads started since `before` (the run starts one application at a time)
-	private static Set<Thread> startedSince(Set<Thread> before) {
+	static Set<Thread> startedSince(Set<Thread> before) {
 		Set<Thread> started = new HashSet<>();
 		for (Thread thread : Thread.getAllStackTraces().keySet()) {
 			String threadName = thread.getName();

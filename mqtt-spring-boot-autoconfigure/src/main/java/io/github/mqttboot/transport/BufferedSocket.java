@@ -24,9 +24,12 @@ final class BufferedSocket extends Socket {
 
 	private final BufferedInput input;
 
+	private final CoalescedOutput output;
+
 	BufferedSocket(Socket delegate, int bufferSize, boolean quickAck) {
 		this.delegate = delegate;
 		this.input = new BufferedInput(bufferSize, quickAck);
+		this.output = new CoalescedOutput(quickAck);
 	}
 
 	@Override
@@ -86,7 +89,7 @@ final class BufferedSocket extends Socket {
 
 	@Override
 	public OutputStream getOutputStream() throws IOException {
-		return this.delegate.getOutputStream();
+		return this.output.get(this.delegate);
 	}
 
 	@Override
@@ -186,6 +189,7 @@ final class BufferedSocket extends Socket {
 
 	@Override
 	public void close() throws IOException {
+		this.output.shutdown();
 		this.delegate.close();
 	}
 
@@ -196,6 +200,7 @@ final class BufferedSocket extends Socket {
 
 	@Override
 	public void shutdownOutput() throws IOException {
+		this.output.shutdown();
 		this.delegate.shutdownOutput();
 	}
 

@@ -32,9 +32,12 @@ final class BufferedSslSocket extends SSLSocket {
 
 	private final BufferedInput input;
 
+	private final CoalescedOutput output;
+
 	BufferedSslSocket(SSLSocket delegate, int bufferSize, boolean quickAck) {
 		this.delegate = delegate;
 		this.input = new BufferedInput(bufferSize, quickAck);
+		this.output = new CoalescedOutput(quickAck);
 	}
 
 	@Override
@@ -94,7 +97,7 @@ final class BufferedSslSocket extends SSLSocket {
 
 	@Override
 	public OutputStream getOutputStream() throws IOException {
-		return this.delegate.getOutputStream();
+		return this.output.get(this.delegate);
 	}
 
 	@Override
@@ -194,6 +197,7 @@ final class BufferedSslSocket extends SSLSocket {
 
 	@Override
 	public void close() throws IOException {
+		this.output.shutdown();
 		this.delegate.close();
 	}
 
@@ -204,6 +208,7 @@ final class BufferedSslSocket extends SSLSocket {
 
 	@Override
 	public void shutdownOutput() throws IOException {
+		this.output.shutdown();
 		this.delegate.shutdownOutput();
 	}
 

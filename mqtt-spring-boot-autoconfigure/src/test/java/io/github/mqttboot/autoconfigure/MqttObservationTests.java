@@ -55,11 +55,21 @@ class MqttObservationTests {
 		.withBean(Subscriptions.class)
 		.withPropertyValues("mqtt.server-uris=" + broker.getServerUri(), "mqtt.listener.retry.max-attempts=1");
 
+	/** Observation on, recorded by a test registry. */
+	private final ApplicationContextRunner observed = this.runner.withPropertyValues("mqtt.observation.enabled=true")
+		.withBean(ObservationRegistry.class, TestObservationRegistry::create);
+
+	/** Observation on, with Boot's own OpenTelemetry tracing and an in-memory span exporter. */
+	private final ApplicationContextRunner traced = this.runner
+		.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
+				OpenTelemetrySdkAutoConfiguration.class, OpenTelemetryTracingAutoConfiguration.class,
+				MicrometerTracingAutoConfiguration.class))
+		.withPropertyValues("mqtt.observation.enabled=true", "management.tracing.sampling.probability=1.0")
+		.withBean(InMemorySpanExporter.class, InMemorySpanExporter::create);
+
 	@Test
 	void publishAndProcessingAreObservedWithLowCardinalityTags() {
-		this.runner.withPropertyValues("mqtt.observation.enabled=true")
-			.withBean(ObservationRegistry.class, TestObservationRegistry::create)
-			.withBean(EchoListener.class)
+		this.observed.withBean(EchoListener.class)
 			.run((context) -> {
 				awaitSubscribed(context, 1);
 				context.getBean(MqttTemplate.class).publish("obs/device-7/echo", "hello").get(10, TimeUnit.SECONDS);
@@ -87,9 +97,7 @@ class MqttObservationTests {
 
 	@Test
 	void aListenerFailureIsTheProcessObservationsError() {
-		this.runner.withPropertyValues("mqtt.observation.enabled=true")
-			.withBean(ObservationRegistry.class, TestObservationRegistry::create)
-			.withBean(FailingListener.class)
+		this.observed.withBean(FailingListener.class)
 			.run((context) -> {
 				awaitSubscribed(context, 1);
 				context.getBean(MqttTemplate.class).publish("obs/fail", "boom").get(10, TimeUnit.SECONDS);
@@ -119,9 +127,7 @@ class MqttObservationTests {
 
 	@Test
 	void aConventionBeanRenamesTheProcessObservation() {
-		this.runner.withPropertyValues("mqtt.observation.enabled=true")
-			.withBean(ObservationRegistry.class, TestObservationRegistry::create)
-			.withBean(MqttProcessObservationConvention.class, RenamingConvention::new)
+		this.observed.withBean(MqttProcessObservationConvention.class, RenamingConvention::new)
 			.withBean(EchoListener.class)
 			.run((context) -> {
 				awaitSubscribed(context, 1);
@@ -137,13 +143,7 @@ class MqttObservationTests {
 
 	@Test
 	void oneTraceSpansPublisherListenerAndReplyThroughTheBroker() {
-		this.runner
-			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
-					OpenTelemetrySdkAutoConfiguration.class, OpenTelemetryTracingAutoConfiguration.class,
-					MicrometerTracingAutoConfiguration.class))
-			.withPropertyValues("mqtt.observation.enabled=true", "management.tracing.sampling.probability=1.0")
-			.withBean(InMemorySpanExporter.class, InMemorySpanExporter::create)
-			.withBean(EchoListener.class)
+		this.traced.withBean(EchoListener.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				awaitSubscribed(context, 1);
@@ -186,33 +186,27 @@ class MqttObservationTests {
 
 	@Test
 	void theTraceContextTravelsAsTraceparentUserProperty() {
-		this.runner
-			.withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class,
-					OpenTelemetrySdkAutoConfiguration.class, OpenTelemetryTracingAutoConfiguration.class,
-					MicrometerTracingAutoConfiguration.class))
-			.withPropertyValues("mqtt.observation.enabled=true", "management.tracing.sampling.probability=1.0")
-			.withBean(InMemorySpanExporter.class, InMemorySpanExporter::create)
-			.run((context) -> {
-				try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
-					client.subscribe("obs/wire", 1);
-					context.getBean(MqttTemplate.class).publish("obs/wire", "traced").get(10, TimeUnit.SECONDS);
-					RawMqttClient.Received received = client.awaitMessage();
-					String traceparent = received.message()
-						.getProperties()
-						.getUserProperties()
-						.stream()
-						.filter((property) -> property.getKey().equals("traceparent"))
-						.map(UserProperty::getValue)
-						.findFirst()
-						.orElseThrow();
-					InMemorySpanExporter exporter = context.getBean(InMemorySpanExporter.class);
-					await().atMost(WAIT).until(() -> !exporter.getFinishedSpanItems().isEmpty());
-					SpanData publish = span(exporter.getFinishedSpanItems(), "mqtt publish");
-					// version 00, the publish span as parent, sampled (flags may also carry W3C's random-trace-id bit)
-					assertThat(traceparent).startsWith("00-" + publish.getTraceId() + "-" + publish.getSpanId() + "-");
-					assertThat(Integer.parseInt(traceparent.substring(traceparent.length() - 2), 16) & 1).isOne();
-				}
-			});
+		this.traced.run((context) -> {
+			try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+				client.subscribe("obs/wire", 1);
+				context.getBean(MqttTemplate.class).publish("obs/wire", "traced").get(10, TimeUnit.SECONDS);
+				RawMqttClient.Received received = client.awaitMessage();
+				String traceparent = received.message()
+					.getProperties()
+					.getUserProperties()
+					.stream()
+					.filter((property) -> property.getKey().equals("traceparent"))
+					.map(UserProperty::getValue)
+					.findFirst()
+					.orElseThrow();
+				InMemorySpanExporter exporter = context.getBean(InMemorySpanExporter.class);
+				await().atMost(WAIT).until(() -> !exporter.getFinishedSpanItems().isEmpty());
+				SpanData publish = span(exporter.getFinishedSpanItems(), "mqtt publish");
+				// version 00, the publish span as parent, sampled (flags may also carry W3C's random-trace-id bit)
+				assertThat(traceparent).startsWith("00-" + publish.getTraceId() + "-" + publish.getSpanId() + "-");
+				assertThat(Integer.parseInt(traceparent.substring(traceparent.length() - 2), 16) & 1).isOne();
+			}
+		});
 	}
 
 	private static SpanData span(List<SpanData> spans, String name) {
