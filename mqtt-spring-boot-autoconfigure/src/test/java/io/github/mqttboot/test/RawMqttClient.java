@@ -14,6 +14,7 @@ import io.github.mqttboot.transport.MqttSocketFactories;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
@@ -191,9 +192,27 @@ public final class RawMqttClient implements AutoCloseable {
 	 * @throws MqttException if the publish fails
 	 */
 	public IMqttToken publish(String topic, MqttMessage message) throws MqttException {
-		IMqttToken token = this.client.publish(topic, message);
-		token.waitForCompletion(TIMEOUT.toMillis());
-		return token;
+		for (int attempt = 1;; attempt++) {
+			try {
+				IMqttToken token = this.client.publish(topic, message);
+				token.waitForCompletion(TIMEOUT.toMillis());
+				return token;
+			}
+			catch (MqttException ex) {
+				// Paho completes a QoS 1/2 token before its callback thread frees the in-flight slot, so publishing
+				// one message after the other can still find the window full for a moment
+				if (ex.getReasonCode() != MqttClientException.REASON_CODE_MAX_INFLIGHT || attempt >= 200) {
+					throw ex;
+				}
+				try {
+					Thread.sleep(5);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw ex;
+				}
+			}
+		}
 	}
 
 	/**
