@@ -10,9 +10,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * A socket output stream that sends together what Paho writes while a send is under way. Paho's sender thread writes
  * and flushes every packet on its own, so with TCP_NODELAY each packet costs a system call and a TCP segment (on
- * loopback the sender even pays the receiver's side). Here a flush hands the buffered bytes to a writer thread and
- * returns; packets flushed while that thread is in its system call go out together in its next one. An idle stream
- * sends at once, one thread hand-off later, so the latency fix of TCP_NODELAY stays.
+ * loopback the sender even pays the receiver's side). Here a flush that comes while a send is under way, or right
+ * after the previous flush, hands the buffered bytes to a writer thread and returns; what is flushed while that
+ * thread is in its system call goes out together in its next one. A flush on an idle stream sends on the caller's
+ * thread at once, so the latency fix of TCP_NODELAY stays.
  * <p>
  * Bounded: a writer that falls behind by a buffer makes the next write wait. A failed send is thrown to the next
  * write or flush, as a socket would. {@link #drain(long)} waits for what was flushed, so that a DISCONNECT written
@@ -41,6 +42,13 @@ final class CoalescingOutputStream extends OutputStream {
 	private @Nullable IOException failure; // guarded by lock
 
 	private @Nullable Thread writer; // guarded by lock
+
+	private long lastFlush; // guarded by lock
+
+	private int takenLength; // guarded by lock, read right after take()
+
+	/** Flushes closer together than this go through the writer thread. */
+	private static final long BUSY_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
 	CoalescingOutputStream(OutputStream out, int bufferSize, String writerName) {
 		this.out = out;
@@ -77,10 +85,28 @@ final class CoalescingOutputStream extends OutputStream {
 
 	@Override
 	public void flush() throws IOException {
+		byte[] batch;
+		int length;
 		synchronized (this.lock) {
 			checkOpen();
-			if (this.count > 0) {
+			if (this.count == 0) {
+				return;
+			}
+			long now = System.nanoTime();
+			boolean busy = this.sending || now - this.lastFlush < BUSY_NANOS;
+			this.lastFlush = now;
+			if (busy) {
+				// packets come faster than one send takes: let the writer thread put them together
 				wakeWriter();
+				return;
+			}
+			// idle: send on the caller's thread, no hand-off and no added latency
+			batch = take();
+			length = this.takenLength;
+		}
+		if (!sendAndRelease(batch, length)) {
+			synchronized (this.lock) {
+				checkOpen();
 			}
 		}
 	}
@@ -179,31 +205,56 @@ final class CoalescingOutputStream extends OutputStream {
 				if (this.count == 0) {
 					return; // closed, nothing left
 				}
-				batch = this.buffer;
-				length = this.count;
-				this.buffer = this.spare;
-				this.spare = batch;
-				this.count = 0;
-				this.sending = true;
-				this.lock.notifyAll(); // room for callers waiting on a full buffer
-			}
-			try {
-				this.out.write(batch, 0, length);
-				this.out.flush();
-			}
-			catch (IOException ex) {
-				synchronized (this.lock) {
-					this.failure = ex;
-					this.sending = false;
-					this.lock.notifyAll();
+				if (this.sending) {
+					// the caller's thread is sending: wait for it, then take what came meanwhile
+					try {
+						this.lock.wait();
+					}
+					catch (InterruptedException ex) {
+						return;
+					}
+					continue;
 				}
+				batch = take();
+				length = this.takenLength;
+			}
+			if (!sendAndRelease(batch, length)) {
 				return;
 			}
+		}
+	}
+
+	// under lock, with nothing being sent: take the buffered bytes for one send
+	private byte[] take() {
+		byte[] batch = this.buffer;
+		this.takenLength = this.count;
+		this.buffer = this.spare;
+		this.spare = batch;
+		this.count = 0;
+		this.sending = true;
+		this.lock.notifyAll(); // room for callers waiting on a full buffer
+		return batch;
+	}
+
+	// outside the lock: one send, then let the next sender go; false when it failed
+	private boolean sendAndRelease(byte[] batch, int length) {
+		try {
+			this.out.write(batch, 0, length);
+			this.out.flush();
+		}
+		catch (IOException ex) {
 			synchronized (this.lock) {
+				this.failure = ex;
 				this.sending = false;
 				this.lock.notifyAll();
 			}
+			return false;
 		}
+		synchronized (this.lock) {
+			this.sending = false;
+			this.lock.notifyAll();
+		}
+		return true;
 	}
 
 }

@@ -74,14 +74,13 @@ class CoalescingOutputStreamTests {
 		RecordingStream target = new RecordingStream();
 		target.blockFirstSend();
 		CoalescingOutputStream out = new CoalescingOutputStream(target, 1024, "test-writer");
-		out.write(new byte[] { 1 });
-		out.flush();
-		assertThat(target.firstSendStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		CompletableFuture<Void> sender = blockedFirstSend(out, target, new byte[] { 1 });
 		for (byte b = 2; b <= 5; b++) {
 			out.write(new byte[] { b });
 			out.flush();
 		}
 		target.release.countDown();
+		sender.get(5, TimeUnit.SECONDS);
 		await().atMost(5, TimeUnit.SECONDS).until(() -> target.sends.size() == 2);
 		assertThat(target.sends.get(0)).containsExactly(1);
 		assertThat(target.sends.get(1)).containsExactly(2, 3, 4, 5);
@@ -92,9 +91,7 @@ class CoalescingOutputStreamTests {
 		RecordingStream target = new RecordingStream();
 		target.blockFirstSend();
 		CoalescingOutputStream out = new CoalescingOutputStream(target, 8, "test-writer");
-		out.write(new byte[8]);
-		out.flush();
-		assertThat(target.firstSendStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		blockedFirstSend(out, target, new byte[8]);
 		out.write(new byte[8]); // fills the second buffer
 		CompletableFuture<Void> third = CompletableFuture.runAsync(() -> {
 			try {
@@ -129,10 +126,8 @@ class CoalescingOutputStreamTests {
 		};
 		CoalescingOutputStream out = new CoalescingOutputStream(broken, 1024, "test-writer");
 		out.write(new byte[] { 1 });
-		out.flush();
-		await().atMost(5, TimeUnit.SECONDS).untilAsserted(() -> assertThatIOException()
-			.isThrownBy(() -> out.write(new byte[] { 2 }))
-			.withMessageContaining("Broken pipe"));
+		assertThatIOException().isThrownBy(out::flush).withMessageContaining("Broken pipe"); // sent on this thread
+		assertThatIOException().isThrownBy(() -> out.write(new byte[] { 2 })).withMessageContaining("Broken pipe");
 		assertThatIOException().isThrownBy(out::flush).withMessageContaining("Broken pipe");
 	}
 
@@ -141,10 +136,9 @@ class CoalescingOutputStreamTests {
 		RecordingStream target = new RecordingStream();
 		target.blockFirstSend();
 		CoalescingOutputStream out = new CoalescingOutputStream(target, 1024, "test-writer");
-		out.write(new byte[] { 1 });
-		out.flush();
+		blockedFirstSend(out, target, new byte[] { 1 });
 		out.write(new byte[] { 2 });
-		out.flush();
+		out.flush(); // a send is under way: handed to the writer thread
 		CompletableFuture<Void> drained = CompletableFuture.runAsync(() -> out.drain(5000));
 		Thread.sleep(200);
 		assertThat(drained).isNotDone();
@@ -156,15 +150,37 @@ class CoalescingOutputStreamTests {
 	@Test
 	void shutdownSendsWhatWasFlushedAndEndsTheWriterThread() throws Exception {
 		RecordingStream target = new RecordingStream();
+		target.blockFirstSend();
 		CoalescingOutputStream out = new CoalescingOutputStream(target, 1024, "test-writer-shutdown");
+		CompletableFuture<Void> sender = blockedFirstSend(out, target, new byte[] { 6 });
 		out.write(new byte[] { 7 });
-		out.flush();
+		out.flush(); // starts the writer thread, which waits for the caller's send
+		assertThat(Thread.getAllStackTraces().keySet().stream()
+			.anyMatch((thread) -> thread.getName().equals("test-writer-shutdown"))).isTrue();
+		target.release.countDown();
+		sender.get(5, TimeUnit.SECONDS);
 		out.shutdown(5000);
-		assertThat(target.total()).isOne();
+		assertThat(target.total()).isEqualTo(2);
 		await().atMost(5, TimeUnit.SECONDS)
 			.until(() -> Thread.getAllStackTraces().keySet().stream()
 				.noneMatch((thread) -> thread.getName().equals("test-writer-shutdown")));
 		assertThatIOException().isThrownBy(() -> out.write(new byte[] { 8 }));
+	}
+
+	// Paho's sender thread: its first flush finds the stream idle and sends itself, held by the target
+	private static CompletableFuture<Void> blockedFirstSend(CoalescingOutputStream out, RecordingStream target,
+			byte[] bytes) throws Exception {
+		CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+			try {
+				out.write(bytes);
+				out.flush();
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		assertThat(target.firstSendStarted.await(5, TimeUnit.SECONDS)).isTrue();
+		return sender;
 	}
 
 	/**
