@@ -541,15 +541,23 @@ public class MqttConnection extends Mqttv5ClientManager {
 		if (!this.running || !this.automaticReconnect || executor == null || executor.isShutdown()) {
 			return;
 		}
-		if (this.pendingReconnect != null && !this.pendingReconnect.isDone()) {
+		if (this.pendingReconnect != null) {
 			return;
 		}
 		Duration delay = nextDelay(this.connectAttempt.get());
-		this.pendingReconnect = executor.schedule(() -> {
-			if (this.running && !this.connected) {
-				connectAttempt();
-			}
-		}, delay.toMillis(), TimeUnit.MILLISECONDS);
+		this.pendingReconnect = executor.schedule(this::reconnectNow, delay.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private void reconnectNow() {
+		// No longer pending once it runs: a refused connect fails on Paho's thread, often before this method has
+		// returned, and its failure must be able to schedule the next attempt (were this task still "pending", the
+		// connection would stop trying for good).
+		synchronized (this) {
+			this.pendingReconnect = null;
+		}
+		if (this.running && !this.connected) {
+			connectAttempt();
+		}
 	}
 
 	Duration nextDelay(long failedAttempts) {
@@ -572,6 +580,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 			synchronized (this) {
 				if (this.pendingReconnect != null) {
 					this.pendingReconnect.cancel(false);
+					this.pendingReconnect = null;
 				}
 			}
 			MqttAsyncClient current = this.client;
