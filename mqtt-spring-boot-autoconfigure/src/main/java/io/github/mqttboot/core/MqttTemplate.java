@@ -6,7 +6,6 @@ import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -117,6 +116,12 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 	private volatile @Nullable ScheduledThreadPoolExecutor scheduler;
 
+	/** Longest time between two sweeps for publish timeouts: a publish fails at most this long after its timeout. */
+	static final long MAX_SWEEP_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	private final TimeoutSweeper publishTimeouts = new TimeoutSweeper(this::scheduler, this::sweepTickNanos,
+			this::shutdownSchedulerIfClosed);
+
 	private volatile boolean closed;
 
 	/**
@@ -184,7 +189,8 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 	/**
 	 * Set the longest wait for the broker's acknowledgement; then the future fails with a
-	 * {@link MqttPublishException} caused by a {@link TimeoutException}. The message may still be delivered later.
+	 * {@link MqttPublishException} caused by a {@link TimeoutException}, within a tenth of the timeout (at most
+	 * 100 ms) after it: one periodic sweep checks every publish in flight. The message may still be delivered later.
 	 * @param publishTimeout a positive duration (default 30 s)
 	 */
 	public void setPublishTimeout(Duration publishTimeout) {
@@ -319,7 +325,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 			return publication.future;
 		}
 		try {
-			publication.timeout = scheduler().schedule(publication, this.publishTimeoutNanos, TimeUnit.NANOSECONDS);
+			this.publishTimeouts.track(publication);
 		}
 		catch (RejectedExecutionException ex) {
 			publication.fail(MqttPublishException.NO_REASON_CODE, "the template is closed", ex);
@@ -442,6 +448,11 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		this.waiting.addFirst(publication);
 		this.waitingCount = this.waiting.size();
 		scheduleDrain(Math.min(50, 1L << Math.min(publication.retries++, 5)));
+	}
+
+	// a tenth of the publish timeout, between 1 ms and 100 ms
+	private long sweepTickNanos() {
+		return Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(MAX_SWEEP_TICK_NANOS, this.publishTimeoutNanos / 10));
 	}
 
 	/**
@@ -732,9 +743,20 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		synchronized (this.schedulerMonitor) {
 			executor = this.scheduler;
 		}
-		if (executor != null) {
-			// delayed tasks (timeouts of publishes still in flight) keep running, then the thread ends
+		// publishes still in flight complete or time out: while they are tracked, the sweeper shuts the executor
+		// down once they are gone (closed is written before isSweeping is read, the sweeper does the reverse, so
+		// one of the two sees the other)
+		if (executor != null && !this.publishTimeouts.isSweeping()) {
 			executor.shutdown();
+		}
+	}
+
+	private void shutdownSchedulerIfClosed() {
+		if (this.closed) {
+			ScheduledThreadPoolExecutor executor = this.scheduler;
+			if (executor != null) {
+				executor.shutdown();
+			}
 		}
 	}
 
@@ -763,7 +785,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 	/**
 	 * One publish: Paho's action listener for its token, the timeout task and the retry task in one object.
 	 */
-	private final class Publication implements MqttActionListener, Runnable {
+	private final class Publication implements MqttActionListener, TimeoutSweeper.Expirable {
 
 		final String topic;
 
@@ -773,9 +795,9 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 		final long startNanos = System.nanoTime();
 
-		final CompletableFuture<MqttPublishResult> future = new CompletableFuture<>();
+		final long deadlineNanos = this.startNanos + MqttTemplate.this.publishTimeoutNanos;
 
-		volatile @Nullable ScheduledFuture<?> timeout;
+		final CompletableFuture<MqttPublishResult> future = new CompletableFuture<>();
 
 		final @Nullable Observation observation;
 
@@ -878,15 +900,21 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 			fail(reasonCode, MqttConnection.describe(exception), exception);
 		}
 
-		// the publish timeout
 		@Override
-		public void run() {
+		public long deadlineNanos() {
+			return this.deadlineNanos;
+		}
+
+		// the publish timeout, on the template's thread
+		@Override
+		public void expire() {
 			fail(MqttPublishException.NO_REASON_CODE,
 					"no acknowledgement within " + Duration.ofNanos(MqttTemplate.this.publishTimeoutNanos),
 					new TimeoutException("MQTT publish to '" + this.topic + "' timed out"));
 		}
 
-		boolean isFinished() {
+		@Override
+		public boolean isFinished() {
 			return this.permitState == FINISHED;
 		}
 
@@ -918,10 +946,6 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 			int previous = PERMIT_STATE.getAndSet(this, FINISHED);
 			if (previous == FINISHED) {
 				return false;
-			}
-			ScheduledFuture<?> task = this.timeout;
-			if (task != null) {
-				task.cancel(false);
 			}
 			if (previous == HOLDS_PERMIT) {
 				releasePermit();

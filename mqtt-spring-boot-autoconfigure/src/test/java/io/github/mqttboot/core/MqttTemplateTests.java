@@ -324,6 +324,28 @@ class MqttTemplateTests {
 	}
 
 	@Test
+	void aPublishInFlightWhenTheTemplateIsDestroyedStillTimesOutThenTheTemplatesThreadEnds() throws Exception {
+		MqttConnection connection = connection((c) -> c.setBufferOptions(bufferOptions()));
+		MqttTemplate template = template(connection);
+		template.setPublishTimeout(Duration.ofMillis(400));
+		broker.stop();
+		await().atMost(WAIT).until(() -> !connection.isConnected());
+		CompletableFuture<MqttPublishResult> future = template.publish("timeout/destroyed", "x");
+		template.destroy();
+		assertThat(future).isNotDone();
+		assertThat(template.scheduler().isShutdown()).isFalse();
+		assertThat(future).failsWithin(WAIT)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.withMessageContaining("no acknowledgement within PT0.4S");
+		await().atMost(WAIT).until(() -> template.scheduler().isTerminated());
+		assertThat(template.publish("timeout/destroyed", "y")).failsWithin(WAIT)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.withMessageContaining("the template is closed");
+	}
+
+	@Test
 	void manyConcurrentQos1PublishesWaitForTheBrokersReceiveMaximumInsteadOfFailing() throws Exception {
 		RawMqttClient subscriber = subscriber("burst/#");
 		MqttTemplate template = template();
