@@ -264,6 +264,9 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 				continue;
 			}
 			subscriptionLost(subscription);
+			// a retry scheduled before the connection was stopped found its event thread gone and never ran; this
+			// connect starts the chain again (one that did survive costs at most one extra attempt)
+			subscription.retryPending = false;
 			subscribeNow(subscription);
 		}
 	}

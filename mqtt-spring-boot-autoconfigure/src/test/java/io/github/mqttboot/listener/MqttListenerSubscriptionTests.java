@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.github.mqttboot.annotation.MqttListener;
+import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.test.EmbeddedBrokerExtension;
 import io.github.mqttboot.test.RawMqttClient;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,22 @@ class MqttListenerSubscriptionTests {
 			}
 			Listeners listeners = context.getBean(Listeners.class);
 			ListenerTestSupport.await().until(() -> listeners.allowed.size() == 1);
+		});
+	}
+
+	@Test
+	void refusedSubscriptionIsStillRetriedAfterTheConnectionWasStoppedAndStartedAgain() throws Exception {
+		ListenerTestSupport.runner(broker.getServerUri()).withBean(Listeners.class).run((context) -> {
+			ListenerTestSupport.SubscriptionEvents events = context.getBean(ListenerTestSupport.SubscriptionEvents.class);
+			ListenerTestSupport.await().until(() -> events.failed.size() >= 1);
+			MqttConnection connection = context.getBean(MqttConnection.class);
+			connection.stop();
+			// the retry due one second after the refusal comes while the connection is stopped: it is dropped
+			Thread.sleep(1_500);
+			int before = events.failed.size();
+			connection.start();
+			// the connect subscribes again (refused), and the retries go on from there
+			ListenerTestSupport.await().until(() -> events.failed.size() >= before + 2);
 		});
 	}
 
