@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 /**
  * Expires the operations that outlive their deadline with one periodic sweep over all of them, instead of a
  * scheduled task per operation: a task per publish cost the scheduler's thread a heap insert, a removal and often a
@@ -18,6 +21,8 @@ import java.util.function.Supplier;
  * after it.
  */
 final class TimeoutSweeper {
+
+	private static final Log logger = LogFactory.getLog(TimeoutSweeper.class);
 
 	/** Something with a deadline. */
 	interface Expirable {
@@ -105,7 +110,7 @@ final class TimeoutSweeper {
 			}
 			else if (now - expirable.deadlineNanos() >= 0) {
 				iterator.remove();
-				expirable.expire();
+				expireSafely(expirable);
 			}
 		}
 		if (!this.tracked.isEmpty()) {
@@ -121,6 +126,16 @@ final class TimeoutSweeper {
 		this.onIdle.run();
 	}
 
+	// an exception must not end the sweeps: nothing would expire the rest
+	private static void expireSafely(Expirable expirable) {
+		try {
+			expirable.expire();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Expiring " + expirable + " failed", ex);
+		}
+	}
+
 	// on the sweeper's thread; should the executor have been shut down, nothing would expire the rest later
 	private void scheduleNext() {
 		try {
@@ -131,7 +146,7 @@ final class TimeoutSweeper {
 			Expirable expirable;
 			while ((expirable = this.tracked.poll()) != null) {
 				if (!expirable.isFinished()) {
-					expirable.expire();
+					expireSafely(expirable);
 				}
 			}
 		}

@@ -104,6 +104,24 @@ class TimeoutSweeperTests {
 	}
 
 	@Test
+	void anOperationThatThrowsWhenExpiredDoesNotStopTheSweeps() {
+		Operation throwing = new Operation(Duration.ZERO) {
+
+			@Override
+			public void expire() {
+				super.expire();
+				throw new IllegalStateException("test");
+			}
+
+		};
+		Operation next = new Operation(Duration.ofMillis(20));
+		this.sweeper.track(throwing);
+		this.sweeper.track(next);
+		await().atMost(Duration.ofSeconds(5)).until(() -> next.expired.get() == 1);
+		assertThat(throwing.expired).hasValue(1);
+	}
+
+	@Test
 	void trackingFailsWithoutAScheduler() {
 		this.executor.shutdown();
 		Operation operation = new Operation(Duration.ofSeconds(1));
@@ -111,7 +129,7 @@ class TimeoutSweeperTests {
 		assertThat(this.sweeper.isSweeping()).isFalse();
 	}
 
-	private static final class Operation implements TimeoutSweeper.Expirable {
+	private static class Operation implements TimeoutSweeper.Expirable {
 
 		final long deadlineNanos;
 
