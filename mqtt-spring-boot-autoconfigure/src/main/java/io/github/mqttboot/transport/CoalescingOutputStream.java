@@ -45,8 +45,6 @@ final class CoalescingOutputStream extends OutputStream {
 
 	private long lastFlush; // guarded by lock
 
-	private int takenLength; // guarded by lock, read right after take()
-
 	/** Flushes closer together than this go through the writer thread. */
 	private static final long BUSY_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
 
@@ -101,8 +99,8 @@ final class CoalescingOutputStream extends OutputStream {
 				return;
 			}
 			// idle: send on the caller's thread, no hand-off and no added latency
+			length = this.count;
 			batch = take();
-			length = this.takenLength;
 		}
 		if (!sendAndRelease(batch, length)) {
 			synchronized (this.lock) {
@@ -215,8 +213,8 @@ final class CoalescingOutputStream extends OutputStream {
 					}
 					continue;
 				}
+				length = this.count;
 				batch = take();
-				length = this.takenLength;
 			}
 			if (!sendAndRelease(batch, length)) {
 				return;
@@ -224,10 +222,9 @@ final class CoalescingOutputStream extends OutputStream {
 		}
 	}
 
-	// under lock, with nothing being sent: take the buffered bytes for one send
+	// under lock, with nothing being sent: take the buffered bytes (the first `count` of the array) for one send
 	private byte[] take() {
 		byte[] batch = this.buffer;
-		this.takenLength = this.count;
 		this.buffer = this.spare;
 		this.spare = batch;
 		this.count = 0;
