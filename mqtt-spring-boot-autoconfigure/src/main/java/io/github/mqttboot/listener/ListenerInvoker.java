@@ -1,7 +1,6 @@
 package io.github.mqttboot.listener;
 
 import java.lang.reflect.Method;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -156,41 +155,42 @@ final class ListenerInvoker {
 	 * @return the message
 	 */
 	static Message<byte[]> toMessage(String topic, MqttMessage message) {
-		MqttProperties properties = message.getProperties();
-		List<UserProperty> userProperties = (properties != null) ? properties.getUserProperties() : null;
-		Map<String, Object> headers = new HashMap<>(16 + ((userProperties != null) ? userProperties.size() * 2 : 0));
-		headers.put(MqttHeaders.RECEIVED_TOPIC, topic);
-		headers.put(MqttHeaders.RECEIVED_QOS, message.getQos());
-		headers.put(MqttHeaders.RECEIVED_RETAINED, message.isRetained());
-		headers.put(MqttHeaders.DUPLICATE, message.isDuplicate());
-		headers.put(MqttHeaders.ID, message.getId());
-		if (properties != null) {
-			if (userProperties != null) {
-				for (UserProperty property : userProperties) {
-					headers.put(property.getKey(), property.getValue());
-				}
-			}
-			putIfNotNull(headers, MqttHeaders.RESPONSE_TOPIC, properties.getResponseTopic());
-			putIfNotNull(headers, MqttHeaders.CORRELATION_DATA, properties.getCorrelationData());
-			putIfNotNull(headers, MqttHeaders.MESSAGE_EXPIRY_INTERVAL, properties.getMessageExpiryInterval());
-			putIfNotNull(headers, MessageHeaders.CONTENT_TYPE, properties.getContentType());
-		}
-		return new GenericMessage<>(message.getPayload(), new InboundHeaders(headers));
-	}
-
-	private static void putIfNotNull(Map<String, Object> headers, String name, @Nullable Object value) {
-		if (value != null) {
-			headers.put(name, value);
-		}
+		return new GenericMessage<>(message.getPayload(), new InboundHeaders(topic, message));
 	}
 
 	/**
-	 * Message headers without a generated id and timestamp (MQTT has its own id): no UUID per message.
+	 * Message headers filled in place: no generated id and timestamp (MQTT has its own id), so no UUID per message,
+	 * and no map built first for {@link MessageHeaders} to copy.
 	 */
 	private static final class InboundHeaders extends MessageHeaders {
 
-		InboundHeaders(Map<String, Object> headers) {
-			super(headers, ID_VALUE_NONE, -1L);
+		InboundHeaders(String topic, MqttMessage message) {
+			super(null, ID_VALUE_NONE, -1L);
+			Map<String, Object> headers = getRawHeaders();
+			headers.put(MqttHeaders.RECEIVED_TOPIC, topic);
+			headers.put(MqttHeaders.RECEIVED_QOS, message.getQos());
+			headers.put(MqttHeaders.RECEIVED_RETAINED, message.isRetained());
+			headers.put(MqttHeaders.DUPLICATE, message.isDuplicate());
+			headers.put(MqttHeaders.ID, message.getId());
+			MqttProperties properties = message.getProperties();
+			if (properties != null) {
+				List<UserProperty> userProperties = properties.getUserProperties();
+				if (userProperties != null) {
+					for (UserProperty property : userProperties) {
+						headers.put(property.getKey(), property.getValue());
+					}
+				}
+				putIfNotNull(headers, MqttHeaders.RESPONSE_TOPIC, properties.getResponseTopic());
+				putIfNotNull(headers, MqttHeaders.CORRELATION_DATA, properties.getCorrelationData());
+				putIfNotNull(headers, MqttHeaders.MESSAGE_EXPIRY_INTERVAL, properties.getMessageExpiryInterval());
+				putIfNotNull(headers, MessageHeaders.CONTENT_TYPE, properties.getContentType());
+			}
+		}
+
+		private static void putIfNotNull(Map<String, Object> headers, String name, @Nullable Object value) {
+			if (value != null) {
+				headers.put(name, value);
+			}
 		}
 
 	}
