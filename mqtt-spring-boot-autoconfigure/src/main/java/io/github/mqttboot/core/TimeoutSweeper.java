@@ -40,7 +40,8 @@ final class TimeoutSweeper {
 		boolean isFinished();
 
 		/**
-		 * Called once, on the sweeper's thread, when the deadline passed and this was not finished; must not throw.
+		 * Called once when the deadline passed and this was not finished, on the sweeper's thread (or, once the
+		 * executor is shut down, at once on the thread that finds it so); an exception is logged.
 		 */
 		void expire();
 
@@ -82,7 +83,8 @@ final class TimeoutSweeper {
 			}
 			catch (RejectedExecutionException ex) {
 				this.tracked.remove(expirable);
-				this.sweepScheduled.set(false);
+				// others tracked meanwhile saw a sweep "scheduled": without one, nothing would expire them
+				expireAllUnscheduled();
 				throw ex;
 			}
 		}
@@ -136,18 +138,23 @@ final class TimeoutSweeper {
 		}
 	}
 
-	// on the sweeper's thread; should the executor have been shut down, nothing would expire the rest later
+	// on the sweeper's thread
 	private void scheduleNext() {
 		try {
 			schedule();
 		}
 		catch (RejectedExecutionException ex) {
-			this.sweepScheduled.set(false);
-			Expirable expirable;
-			while ((expirable = this.tracked.poll()) != null) {
-				if (!expirable.isFinished()) {
-					expireSafely(expirable);
-				}
+			expireAllUnscheduled();
+		}
+	}
+
+	// the executor is shut down, so no sweep will come: expire what is tracked now rather than never
+	private void expireAllUnscheduled() {
+		this.sweepScheduled.set(false);
+		Expirable expirable;
+		while ((expirable = this.tracked.poll()) != null) {
+			if (!expirable.isFinished()) {
+				expireSafely(expirable);
 			}
 		}
 	}

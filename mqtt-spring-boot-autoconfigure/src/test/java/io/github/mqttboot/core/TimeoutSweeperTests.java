@@ -123,6 +123,20 @@ class TimeoutSweeperTests {
 	}
 
 	@Test
+	void whatIsTrackedWhenTheExecutorShutsDownExpiresAtOnceInsteadOfNever() {
+		Operation pending = new Operation(Duration.ofHours(1));
+		Operation done = new Operation(Duration.ofHours(1));
+		this.sweeper.track(pending);
+		this.sweeper.track(done);
+		done.finished = true;
+		// the sweep scheduled before the shutdown still runs, and cannot schedule the next one
+		this.executor.shutdown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> pending.expired.get() == 1);
+		assertThat(done.expired).hasValue(0);
+		assertThat(this.sweeper.isSweeping()).isFalse();
+	}
+
+	@Test
 	void trackingFailsWithoutAScheduler() {
 		this.executor.shutdown();
 		Operation operation = new Operation(Duration.ofSeconds(1));
