@@ -98,7 +98,7 @@ final class MqttConnectionFactory {
 		mqttConnection.setReconnectDelays(validReconnectDelay(prefix, connection.getReconnect()),
 				connection.getReconnect().getMaxDelay());
 		mqttConnection.setPersistence(persistence(connection.getPersistence(), clientId));
-		mqttConnection.setBufferOptions(bufferOptions(prefix, connection.getOfflineBuffer()));
+		mqttConnection.setBufferOptions(bufferOptions(prefix, connection.getOfflineBuffer(), connection.isCleanStart()));
 		mqttConnection.setCompletionTimeout(connection.getConnectionTimeout().toMillis());
 		MqttAuthenticationHandler handler = this.authenticationHandler.getIfUnique();
 		if (handler != null) {
@@ -334,9 +334,17 @@ final class MqttConnectionFactory {
 		return new MemoryPersistence();
 	}
 
-	private @Nullable DisconnectedBufferOptions bufferOptions(String prefix, MqttConnectionProperties.OfflineBuffer buffer) {
+	private @Nullable DisconnectedBufferOptions bufferOptions(String prefix, MqttConnectionProperties.OfflineBuffer buffer,
+			boolean cleanStart) {
 		if (!buffer.isEnabled()) {
 			return null;
+		}
+		if (buffer.isPersist() && cleanStart) {
+			// Paho clears its persistence at every clean-start connect: the persisted buffer would be wiped by the
+			// very connect that should send it
+			throw invalid(prefix + "offline-buffer.persist", true, "a persisted offline buffer is cleared by Paho at "
+					+ "every clean-start connect; set " + prefix + "clean-start=false (with a session-expiry and a "
+					+ "fixed client-id) or offline-buffer.persist=false");
 		}
 		if (buffer.getSize() < 1) {
 			throw invalid(prefix + "offline-buffer.size", buffer.getSize(), "the buffer needs room for at least one "

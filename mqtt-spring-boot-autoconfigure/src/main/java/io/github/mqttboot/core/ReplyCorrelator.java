@@ -173,7 +173,7 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 		}
 		String subscribed = current.getNow(topic);
 		if (topic.equals(subscribed)) {
-			if (!this.connection.isSessionPresent()) {
+			if (!this.connection.isSessionPresentOfReportedConnect()) {
 				subscribe(topic, null);
 			}
 			return;

@@ -65,6 +65,8 @@ public final class MqttListenerContainer {
 
 	private final LongAdder failed = new LongAdder();
 
+	private final LongAdder droppedBeforeStart = new LongAdder();
+
 	private final boolean autoStartup;
 
 	private final boolean manualAck;
@@ -240,7 +242,9 @@ public final class MqttListenerContainer {
 			}
 			this.state = State.STOPPING;
 		}
-		this.router.unsubscribe(this.subscriptions, !shutdown || !this.router.isPersistentSession());
+		// at shutdown the subscriptions stay: a persistent session keeps them on purpose, any other session ends with
+		// the DISCONNECT that follows (an UNSUBSCRIBE sent now would race it and fail with 'not connected')
+		this.router.unsubscribe(this.subscriptions, !shutdown);
 		// wake idle workers now rather than at the end of their poll; a full queue has a busy worker, which sees
 		// the new state after its current message
 		this.queues.forEach((queue) -> queue.offer(WAKE_UP));
@@ -306,6 +310,21 @@ public final class MqttListenerContainer {
 		BlockingQueue<Delivery> queue = this.queues.get((this.queues.size() == 1) ? 0 : assign(topic));
 		Delivery delivery = new Delivery(subscription, topic, message, entry);
 		boolean warned = false;
+		if (this.state == State.NEW && !this.autoStartup) {
+			// a persistent session delivers to a listener that is not started (auto-startup off): hold what fits
+			// until it starts, without holding up the connection
+			if (queue.offer(delivery)) {
+				return true;
+			}
+			this.droppedBeforeStart.increment();
+			if (logger.isWarnEnabled()) {
+				logger.warn("Listener '" + this.id + "' is not started and its queue is full: a message from '" + topic
+						+ "' is acknowledged without processing (" + this.droppedBeforeStart.sum() + " so far); "
+						+ "start the listener or unsubscribe it from the persistent session");
+			}
+			release(topic);
+			return false;
+		}
 		try {
 			while (accepts()) {
 				if (queue.offer(delivery, OFFER_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -420,6 +439,7 @@ public final class MqttListenerContainer {
 				delivery.topic, delivery.message);
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		Throwable failure = null;
+		boolean abandoned = false;
 		try {
 			Object result = invokeWithRetry(message, delivery);
 			if (result != null) {
@@ -428,7 +448,10 @@ public final class MqttListenerContainer {
 		}
 		catch (Throwable ex) {
 			failure = ex;
-			recover(message, delivery, ex);
+			abandoned = interruptedByStop();
+			if (!abandoned) {
+				recover(message, delivery, ex);
+			}
 		}
 		finally {
 			this.timer.record(System.nanoTime() - start, failure);
@@ -437,10 +460,20 @@ public final class MqttListenerContainer {
 				scope.close();
 			}
 			MqttObservations.stop(observation, failure);
-			if (failure != null || !this.manualAck) {
+			if (abandoned) {
+				// interrupted at the shutdown deadline: not a failure of the message, which stays unacknowledged for
+				// the broker to redeliver (no error handler, no dead letter)
+				logger.warn("Listener '" + this.id + "' was interrupted at the shutdown deadline; a message from '"
+						+ delivery.topic + "' is left unacknowledged for redelivery");
+			}
+			else if (failure != null || !this.manualAck) {
 				delivery.acknowledge();
 			}
 		}
+	}
+
+	private boolean interruptedByStop() {
+		return this.state != State.RUNNING && Thread.currentThread().isInterrupted();
 	}
 
 	private @Nullable Object invokeWithRetry(Message<byte[]> message, Delivery delivery) throws Exception {

@@ -1,6 +1,5 @@
 package io.github.mqttboot.listener;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,10 +62,6 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 
 	private volatile boolean closing;
 
-	// the connect time of the network connection the last message came on; only touched on Paho's callback thread,
-	// where Paho reports a new connection before the first message that arrives on it
-	private @Nullable Instant messagesConnectedAt;
-
 	// connects seen by connectComplete; only touched on the connection's event thread
 	private int connects;
 
@@ -126,17 +121,8 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		List<Subscription> routes = route(topic, message);
 		int qos = message.getQos();
 		AckSequencer sequencer = this.acks;
-		Instant connectedAt = this.connection.getConnectedAt();
-		if (sequencer != null && connectedAt != this.messagesConnectedAt) {
-			this.messagesConnectedAt = connectedAt;
-			int forgotten = sequencer.reset();
-			if (forgotten > 0 && logger.isDebugEnabled()) {
-				logger.debug("[" + this.connection.getName() + "] new connection: " + forgotten
-						+ " unacknowledged messages of the previous one are left to the broker");
-			}
-		}
-		AckSequencer.Entry entry = (sequencer != null && qos > 0)
-				? sequencer.register(message.getId(), qos, routes.size()) : null;
+		AckSequencer.Entry entry = (sequencer != null && qos > 0) ? sequencer.register(message.getId(), qos,
+				routes.size(), this.connection.currentNetworkConnection()) : null;
 		if (routes.isEmpty()) {
 			this.unmatched.run();
 			if (logger.isDebugEnabled()) {
@@ -155,7 +141,9 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 				logger.error("[" + this.connection.getName() + "] could not hand a message on '" + topic
 						+ "' to listener '" + subscription.container.getId() + "'", ex);
 			}
-			if (!queued && entry != null) {
+			if (!queued && entry != null && !this.closing) {
+				// a listener stopped at runtime drops what still comes for it; while the application shuts down
+				// the message stays unacknowledged, for the broker to redeliver
 				entry.done();
 			}
 		}
@@ -253,7 +241,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 	@Override
 	public void connectComplete(boolean isReconnect) {
 		this.connects++;
-		boolean sessionPresent = this.connection.isSessionPresent();
+		boolean sessionPresent = this.connection.isSessionPresentOfReportedConnect();
 		for (Subscription subscription : this.subscriptions) {
 			if (!subscription.container.isRunning()) {
 				continue;
