@@ -44,6 +44,12 @@ import org.springframework.util.StringUtils;
  */
 final class MqttConnectionFactory {
 
+	/**
+	 * The Receive Maximum sent when none is configured: the listener queue capacity, so that what the broker may
+	 * send unacknowledged always fits a listener's queue.
+	 */
+	static final int DEFAULT_RECEIVE_MAXIMUM = 1000;
+
 	private static final Log logger = LogFactory.getLog(MqttConnectionFactory.class);
 
 	private static final long MAX_UNSIGNED_INT = 0xFFFFFFFFL;
@@ -131,7 +137,10 @@ final class MqttConnectionFactory {
 		if (details.getPassword() != null) {
 			options.setPassword(details.getPassword().getBytes(StandardCharsets.UTF_8));
 		}
-		if (connection.getReceiveMaximum() != null) {
+		if (connection.getReceiveMaximum() == null) {
+			options.setReceiveMaximum(DEFAULT_RECEIVE_MAXIMUM);
+		}
+		else {
 			int receiveMaximum = connection.getReceiveMaximum();
 			if (receiveMaximum < 1 || receiveMaximum > 65535) {
 				throw invalid(prefix + "receive-maximum", receiveMaximum, "Receive Maximum must be between 1 and 65535");

@@ -79,7 +79,9 @@ public class MqttConnectionProperties {
 
 	/**
 	 * Receive Maximum: how many unacknowledged QoS 1/2 messages the broker may send at once (inbound flow control).
-	 * Broker default (65,535) when not set.
+	 * Listeners acknowledge a message only after it was processed, so this also bounds what waits in their queues:
+	 * the default, 1000, is the listener queue capacity, so that the broker never sends more than a listener can
+	 * hold and Paho's inbound thread never has to wait for one.
 	 */
 	private @Nullable Integer receiveMaximum;
 

@@ -5,7 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -136,6 +138,9 @@ public class MqttConnection extends Mqttv5ClientManager {
 	private volatile long connectedAtNanos;
 
 	private final AtomicLong abandonedAttempts = new AtomicLong();
+
+	// request/response: the requests waiting for replies on this connection, by correlation data (ReplyCorrelator)
+	private final Map<String, Object> pendingReplies = new ConcurrentHashMap<>();
 
 	/**
 	 * Create a connection.
@@ -268,6 +273,10 @@ public class MqttConnection extends Mqttv5ClientManager {
 	@Override
 	public boolean isConnected() {
 		return this.connected;
+	}
+
+	Map<String, Object> pendingReplies() {
+		return this.pendingReplies;
 	}
 
 	/**

@@ -313,9 +313,9 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 					logger.warn("[" + name + "] the connection was started before the listener registry; "
 							+ "acknowledgement mode " + infra.settings.getAckMode() + " applies from its next start");
 				}
-				return new MqttMessageRouter(connection,
-						infra.settings.getAckMode() != MqttListenerSettings.AckMode.IMMEDIATE, infra.metrics,
-						this.eventPublisher, infra.scheduler);
+				// every mode acknowledges through the sequencer (immediate: when processing starts), so that what
+				// waits in the listeners' queues is always bounded by the Receive Maximum
+				return new MqttMessageRouter(connection, true, infra.metrics, this.eventPublisher, infra.scheduler);
 			});
 		}
 	}

@@ -121,8 +121,9 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		List<Subscription> routes = route(topic, message);
 		int qos = message.getQos();
 		AckSequencer sequencer = this.acks;
-		AckSequencer.Entry entry = (sequencer != null && qos > 0) ? sequencer.register(message.getId(), qos,
-				routes.size(), this.connection.currentNetworkConnection()) : null;
+		int networkConnection = this.connection.currentNetworkConnection();
+		AckSequencer.Entry entry = (sequencer != null && qos > 0)
+				? sequencer.register(message.getId(), qos, routes.size(), networkConnection) : null;
 		if (routes.isEmpty()) {
 			this.unmatched.run();
 			if (logger.isDebugEnabled()) {
@@ -135,7 +136,8 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 			boolean queued = false;
 			try {
 				subscription.received.run();
-				queued = subscription.container.dispatch(subscription.filter, topic, message, entry);
+				queued = subscription.container.dispatch(subscription.filter, topic, message, entry,
+						networkConnection);
 			}
 			catch (RuntimeException ex) {
 				logger.error("[" + this.connection.getName() + "] could not hand a message on '" + topic

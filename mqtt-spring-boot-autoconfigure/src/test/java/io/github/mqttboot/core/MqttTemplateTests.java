@@ -380,7 +380,7 @@ class MqttTemplateTests {
 		Reading reading = template.request("service/echo", "x", Reading.class).exceptionally((ex) -> null)
 			.get(20, TimeUnit.SECONDS);
 		assertThat(reading).isNull(); // "echo:x" is no JSON
-		assertThat(ReplyCorrelator.pendingCount()).isZero();
+		assertThat(template.getConnection().pendingReplies()).isEmpty();
 	}
 
 	@Test
@@ -408,7 +408,7 @@ class MqttTemplateTests {
 			.havingCause()
 			.isInstanceOf(TimeoutException.class)
 			.withMessageContaining("service/nobody");
-		assertThat(ReplyCorrelator.pendingCount()).isZero();
+		assertThat(template.getConnection().pendingReplies()).isEmpty();
 	}
 
 	@Test
@@ -423,7 +423,7 @@ class MqttTemplateTests {
 			.havingCause()
 			.isInstanceOf(TimeoutException.class);
 		assertThat(replies.awaitMessage().text()).isEqualTo("late"); // the reply did come, after the timeout
-		assertThat(ReplyCorrelator.pendingCount()).isZero();
+		assertThat(template.getConnection().pendingReplies()).isEmpty();
 		assertThat(template.request("service/slow", "again", String.class, Duration.ofSeconds(10))
 			.get(20, TimeUnit.SECONDS)).isEqualTo("late");
 	}
@@ -443,7 +443,39 @@ class MqttTemplateTests {
 			assertThat(submitted.get(i).get(20, TimeUnit.SECONDS).get(20, TimeUnit.SECONDS))
 				.isEqualTo(Long.toString((long) i * i));
 		}
-		assertThat(ReplyCorrelator.pendingCount()).isZero();
+		assertThat(template.getConnection().pendingReplies()).isEmpty();
+	}
+
+	@Test
+	void aRequestThatTimedOutWhileOfflineIsNotPublishedAfterTheReconnect() throws Exception {
+		MqttConnection connection = connection((c) -> c.setBufferOptions(bufferOptions()));
+		MqttTemplate template = template(connection);
+		broker.stop();
+		await().atMost(WAIT).until(() -> !connection.isConnected());
+		CompletableFuture<String> future = template.request("service/too-late", "hi", String.class,
+				Duration.ofMillis(200));
+		assertThat(future).failsWithin(WAIT)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(TimeoutException.class);
+		broker.start();
+		RawMqttClient spy = subscriber("service/too-late");
+		await().atMost(WAIT).until(connection::isConnected);
+		// the request waited for the reply subscription, which the reconnect makes; nobody waits for its answer now
+		Thread.sleep(1000);
+		assertThat(spy.received()).isEmpty();
+		assertThat(connection.pendingReplies()).isEmpty();
+	}
+
+	@Test
+	void pendingRequestsBelongToTheirConnection() throws Exception {
+		MqttTemplate template = template();
+		MqttTemplate other = template();
+		CompletableFuture<String> future = template.request("service/nobody-home", "hi", String.class,
+				Duration.ofSeconds(5));
+		assertThat(template.getConnection().pendingReplies()).hasSize(1);
+		assertThat(other.getConnection().pendingReplies()).as("another connection (another context)").isEmpty();
+		future.cancel(false);
 	}
 
 	@Test
