@@ -220,7 +220,36 @@ class MqttTemplateTests {
 	void publishToATopicWithTheNullCharacterThrowsBeforeSending() {
 		assertThatIllegalArgumentException().isThrownBy(() -> template().publish("a\u0000b", "x"))
 			.withMessageContaining("a\\u0000b")
-			.withMessageContaining("null character");
+			.withMessageContaining("U+0000");
+	}
+
+	@Test
+	void controlCharactersInATopicOrAHeaderThrowBeforeSendingAndTheConnectionStaysUp() throws Exception {
+		MqttConnection connection = connection((c) -> {
+		});
+		MqttTemplate template = template(connection);
+		// Paho refuses them only when its sender thread encodes the packet, and then drops the connection
+		assertThatIllegalArgumentException().isThrownBy(() -> template.publish("a\tb", "x"))
+			.withMessageContaining("MQTT topic")
+			.withMessageContaining("U+0009");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> template.publish(MessageBuilder.withPayload("x")
+				.setHeader(MqttHeaders.TOPIC, "control/ok")
+				.setHeader("note", "l1\nl2")
+				.build()))
+			.withMessageContaining("user property 'note'")
+			.withMessageContaining("U+000A");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> template.publish(MessageBuilder.withPayload("x")
+				.setHeader(MqttHeaders.TOPIC, "control/ok")
+				.setHeader(MessageHeaders.CONTENT_TYPE, "text/plain\r")
+				.build()))
+			.withMessageContaining("content type");
+		RawMqttClient spy = subscriber("control/ok");
+		template.publish("control/ok", "still here", 1, false).get(20, TimeUnit.SECONDS);
+		assertThat(spy.awaitMessage().text()).isEqualTo("still here");
+		assertThat(connection.isConnected()).isTrue();
+		assertThat(connection.getReconnectCount()).isZero();
 	}
 
 	@Test
