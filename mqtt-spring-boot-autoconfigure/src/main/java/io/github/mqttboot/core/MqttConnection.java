@@ -98,6 +98,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 
 	private volatile int lastDisconnectReasonCode = NO_REASON_CODE;
 
+	private volatile int lastDisconnectClientErrorCode = MqttReasonCodes.NONE;
+
 	private volatile @Nullable String lastDisconnectReason;
 
 	private volatile @Nullable Instant lastDisconnectAt;
@@ -127,7 +129,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 		options.setAutomaticReconnect(false);
 		this.name = name;
 		this.options = options;
-		this.serverUris = String.join(",", options.getServerURIs());
+		this.serverUris = MqttUris.redact(String.join(",", options.getServerURIs()));
 		super.setPersistence(this.persistence);
 	}
 
@@ -273,11 +275,22 @@ public class MqttConnection extends Mqttv5ClientManager {
 	}
 
 	/**
-	 * Return the reason code of the last lost connection.
-	 * @return the reason code, or {@link #NO_REASON_CODE} when the connection never dropped
+	 * Return the MQTT reason code of the last lost connection: the broker's DISCONNECT reason code, or the one the
+	 * client closed the connection with (0x95, 0x81); never a Paho client error code.
+	 * @return the reason code, or {@link #NO_REASON_CODE} when the connection never dropped or no MQTT reason code
+	 * is known (see {@link #getLastDisconnectClientErrorCode()} and {@link #getLastDisconnectAt()})
 	 */
 	public int getLastDisconnectReasonCode() {
 		return this.lastDisconnectReasonCode;
+	}
+
+	/**
+	 * Return Paho's client error code of the last lost connection (for example 32109 "connection lost"), kept apart
+	 * from the MQTT reason code.
+	 * @return the client error code, or {@link MqttReasonCodes#NONE}
+	 */
+	public int getLastDisconnectClientErrorCode() {
+		return this.lastDisconnectClientErrorCode;
 	}
 
 	/**
@@ -493,7 +506,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 					MqttConnection.this.connackProperties = token.getResponseProperties();
 					// Paho calls this before connectComplete: mark the state connected now, so that whoever waits
 					// for the outcome (start()) sees it
-					MqttConnection.this.currentServerUri = current.getCurrentServerURI();
+					MqttConnection.this.currentServerUri = MqttUris.redact(current.getCurrentServerURI());
 					MqttConnection.this.connected = true;
 					outcome.complete(null);
 				}
@@ -640,7 +653,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 	// ---------------------------------------------------------------- Paho callbacks (never throw)
 
 	@Override
-	public void connectComplete(boolean ignoredPahoReconnectFlag, String serverURI) {
+	public void connectComplete(boolean ignoredPahoReconnectFlag, String pahoServerUri) {
+		String serverURI = MqttUris.redact(pahoServerUri);
 		try {
 			boolean reconnect = this.everConnected;
 			this.everConnected = true;
@@ -660,7 +674,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 					+ (reconnect ? " (reconnect, " : " (") + (present ? "session present)" : "new session)"));
 			execute(() -> {
 				publishNow(new MqttConnectedEvent(this.name, serverURI, reconnect, present));
-				super.connectComplete(reconnect, serverURI);
+				super.connectComplete(reconnect, pahoServerUri);
 			});
 		}
 		catch (Throwable ex) {
@@ -674,15 +688,14 @@ public class MqttConnection extends Mqttv5ClientManager {
 			this.connected = false;
 			this.connectedAt = null;
 			MqttException exception = response.getException();
-			int reasonCode = response.getReturnCode();
-			if (reasonCode == 0 && exception != null) {
-				reasonCode = exception.getReasonCode();
-			}
+			int reasonCode = (exception != null) ? MqttReasonCodes.reasonCode(exception) : response.getReturnCode();
+			int clientErrorCode = MqttReasonCodes.clientErrorCode(exception);
 			String reason = response.getReasonString();
 			if (reason == null && exception != null) {
 				reason = describe(exception);
 			}
 			this.lastDisconnectReasonCode = reasonCode;
+			this.lastDisconnectClientErrorCode = clientErrorCode;
 			this.lastDisconnectReason = reason;
 			this.lastDisconnectAt = Instant.now();
 			if (!this.running) {
@@ -692,10 +705,10 @@ public class MqttConnection extends Mqttv5ClientManager {
 			if (current != null && this.bufferOptions != null) {
 				current.setResting(true);
 			}
-			logger.warn("[" + this.name + "] MQTT connection lost (reason code " + reasonCode
-					+ ((reason != null) ? ", " + reason : "") + ")"
+			logger.warn("[" + this.name + "] MQTT connection lost (" + MqttReasonCodes.describeLoss(reasonCode,
+					clientErrorCode) + ((reason != null) ? ", " + reason : "") + ")"
 					+ (this.automaticReconnect ? "; reconnecting" : ""));
-			publish(new MqttConnectionLostEvent(this.name, reasonCode, reason, exception));
+			publish(new MqttConnectionLostEvent(this.name, reasonCode, reason, exception, clientErrorCode));
 			scheduleReconnect();
 		}
 		catch (Throwable ex) {
@@ -780,10 +793,10 @@ public class MqttConnection extends Mqttv5ClientManager {
 			}
 			text.append(current.getClass().getSimpleName());
 			if (current instanceof MqttException mqtt) {
-				text.append(" (reason code ").append(mqtt.getReasonCode()).append(')');
+				text.append(" (").append(MqttReasonCodes.describe(mqtt.getReasonCode())).append(')');
 			}
 			if (current.getMessage() != null && !current.getMessage().isBlank()) {
-				text.append(": ").append(current.getMessage());
+				text.append(": ").append(MqttUris.redact(current.getMessage()));
 			}
 			current = (current.getCause() != current) ? current.getCause() : null;
 		}

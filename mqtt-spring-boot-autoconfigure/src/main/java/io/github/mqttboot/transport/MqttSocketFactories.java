@@ -69,6 +69,22 @@ public final class MqttSocketFactories {
 				inputBufferSize);
 	}
 
+	/**
+	 * Restrict the TLS sockets of a factory to the given protocols and cipher suites (a Spring Boot SSL bundle's
+	 * options): an {@code SSLContext}'s socket factory alone offers every protocol and cipher suite the JDK enables.
+	 * @param delegate the TLS socket factory
+	 * @param protocols the protocols to enable (for example {@code TLSv1.3}); {@code null} keeps the JDK's
+	 * @param cipherSuites the cipher suites to enable; {@code null} keeps the JDK's
+	 * @return a factory that applies them to every socket, or {@code delegate} when both are {@code null}
+	 */
+	public static SSLSocketFactory withOptions(SSLSocketFactory delegate, String @Nullable [] protocols,
+			String @Nullable [] cipherSuites) {
+		if (protocols == null && cipherSuites == null) {
+			return delegate;
+		}
+		return new RestrictedSslSocketFactory(delegate, protocols, cipherSuites);
+	}
+
 	static Socket tune(Socket socket, boolean tcpNoDelay, int inputBufferSize) throws IOException {
 		if (tcpNoDelay) {
 			socket.setTcpNoDelay(true);
@@ -120,6 +136,76 @@ public final class MqttSocketFactories {
 		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
 				throws IOException {
 			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize);
+		}
+
+	}
+
+	private static final class RestrictedSslSocketFactory extends SSLSocketFactory {
+
+		private final SSLSocketFactory delegate;
+
+		private final String @Nullable [] protocols;
+
+		private final String @Nullable [] cipherSuites;
+
+		RestrictedSslSocketFactory(SSLSocketFactory delegate, String @Nullable [] protocols,
+				String @Nullable [] cipherSuites) {
+			this.delegate = delegate;
+			this.protocols = (protocols != null) ? protocols.clone() : null;
+			this.cipherSuites = (cipherSuites != null) ? cipherSuites.clone() : null;
+		}
+
+		private Socket restrict(Socket socket) {
+			if (socket instanceof SSLSocket ssl) {
+				if (this.protocols != null) {
+					ssl.setEnabledProtocols(this.protocols);
+				}
+				if (this.cipherSuites != null) {
+					ssl.setEnabledCipherSuites(this.cipherSuites);
+				}
+			}
+			return socket;
+		}
+
+		@Override
+		public String[] getDefaultCipherSuites() {
+			return (this.cipherSuites != null) ? this.cipherSuites.clone() : this.delegate.getDefaultCipherSuites();
+		}
+
+		@Override
+		public String[] getSupportedCipherSuites() {
+			return this.delegate.getSupportedCipherSuites();
+		}
+
+		@Override
+		public Socket createSocket() throws IOException {
+			return restrict(this.delegate.createSocket());
+		}
+
+		@Override
+		public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+			return restrict(this.delegate.createSocket(socket, host, port, autoClose));
+		}
+
+		@Override
+		public Socket createSocket(String host, int port) throws IOException {
+			return restrict(this.delegate.createSocket(host, port));
+		}
+
+		@Override
+		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+			return restrict(this.delegate.createSocket(host, port, localHost, localPort));
+		}
+
+		@Override
+		public Socket createSocket(InetAddress host, int port) throws IOException {
+			return restrict(this.delegate.createSocket(host, port));
+		}
+
+		@Override
+		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+				throws IOException {
+			return restrict(this.delegate.createSocket(address, port, localAddress, localPort));
 		}
 
 	}
