@@ -322,8 +322,14 @@ final class MqttConnectionFactory {
 		}
 		// Paho's WebSocket transport reads through its own framing: give it the socket's stream unbuffered
 		boolean webSocket = uris.stream().anyMatch((uri) -> uri.regionMatches(true, 0, "ws", 0, 2));
+		// the starter's input stream refuses a packet above maximum-packet-size before Paho allocates it (Paho checks
+		// only afterwards), and closes the connection on a packet Paho could not decode; not for WebSockets, whose
+		// frames Paho reads itself
+		long maximumPacketSize = (connection.getMaximumPacketSize() != null)
+				? connection.getMaximumPacketSize().toBytes() : 0;
 		options.setSocketFactory(webSocket ? MqttSocketFactories.wrap(delegate, connection.isTcpNoDelay(), 0)
-				: MqttSocketFactories.wrap(delegate, connection.isTcpNoDelay()));
+				: MqttSocketFactories.wrap(delegate, connection.isTcpNoDelay(),
+						MqttSocketFactories.DEFAULT_INPUT_BUFFER_SIZE, maximumPacketSize));
 		options.setHttpsHostnameVerificationEnabled(connection.getSsl().isVerifyHostname());
 	}
 

@@ -59,14 +59,30 @@ public final class MqttSocketFactories {
 	 * @return the wrapping factory
 	 */
 	public static SocketFactory wrap(@Nullable SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize) {
+		return wrap(delegate, tcpNoDelay, inputBufferSize, 0);
+	}
+
+	/**
+	 * Wrap a socket factory, refusing inbound packets above a size.
+	 * @param delegate the factory to wrap; {@code null} for the JVM's default plain factory. An
+	 * {@link SSLSocketFactory} gives an {@link SSLSocketFactory} back, as Paho requires for {@code ssl://}.
+	 * @param tcpNoDelay whether to disable Nagle's algorithm on every socket
+	 * @param inputBufferSize bytes of read buffer per socket; {@code 0} hands Paho the socket's own stream (and then
+	 * inbound packets are neither size-checked nor validated here)
+	 * @param maximumPacketSize the largest inbound packet accepted, in bytes (the client's MQTT Maximum Packet
+	 * Size); a larger one ends the connection with reason code 0x95 before it is read. {@code 0} for no limit
+	 * @return the wrapping factory
+	 */
+	public static SocketFactory wrap(@Nullable SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize,
+			long maximumPacketSize) {
 		if (inputBufferSize < 0) {
 			throw new IllegalArgumentException("inputBufferSize must not be negative: " + inputBufferSize);
 		}
 		if (delegate instanceof SSLSocketFactory ssl) {
-			return new TunedSslSocketFactory(ssl, tcpNoDelay, inputBufferSize);
+			return new TunedSslSocketFactory(ssl, tcpNoDelay, inputBufferSize, maximumPacketSize);
 		}
 		return new TunedSocketFactory((delegate != null) ? delegate : SocketFactory.getDefault(), tcpNoDelay,
-				inputBufferSize);
+				inputBufferSize, maximumPacketSize);
 	}
 
 	/**
@@ -85,7 +101,8 @@ public final class MqttSocketFactories {
 		return new RestrictedSslSocketFactory(delegate, protocols, cipherSuites);
 	}
 
-	static Socket tune(Socket socket, boolean tcpNoDelay, int inputBufferSize) throws IOException {
+	static Socket tune(Socket socket, boolean tcpNoDelay, int inputBufferSize, long maximumPacketSize)
+			throws IOException {
 		if (tcpNoDelay) {
 			socket.setTcpNoDelay(true);
 		}
@@ -93,9 +110,9 @@ public final class MqttSocketFactories {
 			return socket;
 		}
 		if (socket instanceof SSLSocket ssl) {
-			return new BufferedSslSocket(ssl, inputBufferSize, tcpNoDelay);
+			return new BufferedSslSocket(ssl, inputBufferSize, tcpNoDelay, maximumPacketSize);
 		}
-		return new BufferedSocket(socket, inputBufferSize, tcpNoDelay);
+		return new BufferedSocket(socket, inputBufferSize, tcpNoDelay, maximumPacketSize);
 	}
 
 	private static final class TunedSocketFactory extends SocketFactory {
@@ -106,36 +123,44 @@ public final class MqttSocketFactories {
 
 		private final int inputBufferSize;
 
-		TunedSocketFactory(SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize) {
+		private final long maximumPacketSize;
+
+		TunedSocketFactory(SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize, long maximumPacketSize) {
 			this.delegate = delegate;
 			this.tcpNoDelay = tcpNoDelay;
 			this.inputBufferSize = inputBufferSize;
+			this.maximumPacketSize = maximumPacketSize;
 		}
 
 		@Override
 		public Socket createSocket() throws IOException {
-			return tune(this.delegate.createSocket(), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port) throws IOException {
-			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress host, int port) throws IOException {
-			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
 				throws IOException {
-			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 	}
@@ -218,10 +243,14 @@ public final class MqttSocketFactories {
 
 		private final int inputBufferSize;
 
-		TunedSslSocketFactory(SSLSocketFactory delegate, boolean tcpNoDelay, int inputBufferSize) {
+		private final long maximumPacketSize;
+
+		TunedSslSocketFactory(SSLSocketFactory delegate, boolean tcpNoDelay, int inputBufferSize,
+				long maximumPacketSize) {
 			this.delegate = delegate;
 			this.tcpNoDelay = tcpNoDelay;
 			this.inputBufferSize = inputBufferSize;
+			this.maximumPacketSize = maximumPacketSize;
 		}
 
 		@Override
@@ -236,33 +265,39 @@ public final class MqttSocketFactories {
 
 		@Override
 		public Socket createSocket() throws IOException {
-			return tune(this.delegate.createSocket(), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
-			return tune(this.delegate.createSocket(socket, host, port, autoClose), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(socket, host, port, autoClose), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port) throws IOException {
-			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress host, int port) throws IOException {
-			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
 				throws IOException {
-			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 	}
