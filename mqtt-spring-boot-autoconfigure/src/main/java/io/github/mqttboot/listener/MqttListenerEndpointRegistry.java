@@ -69,6 +69,9 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 
 	private final Map<String, MqttListenerContainer> containers = new LinkedHashMap<>();
 
+	/** What registered each id (the method), so that a duplicate id names both listeners. */
+	private final Map<String, String> registeredBy = new java.util.HashMap<>();
+
 	private final Map<String, MqttMessageRouter> routers = new LinkedHashMap<>();
 
 	private final Object monitor = new Object();
@@ -120,10 +123,12 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 		synchronized (this.monitor) {
 			if (this.containers.containsKey(endpoint.getId())) {
 				throw new IllegalStateException("Invalid @MqttListener on " + endpoint.describe() + ": a listener with id '"
-						+ endpoint.getId() + "' is already registered (" + this.containers.get(endpoint.getId()) + ")");
+						+ endpoint.getId() + "' is already registered by " + this.registeredBy.get(endpoint.getId()) + " ("
+						+ this.containers.get(endpoint.getId()) + "); give each listener its own id");
 			}
 			container = createContainer(endpoint);
 			this.containers.put(endpoint.getId(), container);
+			this.registeredBy.put(endpoint.getId(), endpoint.describe());
 		}
 		if (this.running && container.isAutoStartup()) {
 			container.start();
@@ -140,6 +145,7 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 		MqttListenerContainer container;
 		synchronized (this.monitor) {
 			container = this.containers.remove(id);
+			this.registeredBy.remove(id);
 		}
 		if (container != null) {
 			container.stop();
