@@ -51,7 +51,10 @@ final class MqttPacketInputStream extends InputStream {
 
 	private final Runnable afterRead;
 
-	/** Largest packet accepted (fixed header included), 0 for the protocol's limit. */
+	/**
+	 * Largest packet accepted (fixed header included), 0 for the protocol's limit; negative: no checks at all (the
+	 * stream only buffers).
+	 */
 	private final long maximumPacketSize;
 
 	private int packetType;
@@ -76,7 +79,7 @@ final class MqttPacketInputStream extends InputStream {
 	}
 
 	MqttPacketInputStream(InputStream in, int bufferSize, Runnable afterRead) {
-		this(in, bufferSize, afterRead, 0);
+		this(in, bufferSize, afterRead, -1);
 	}
 
 	MqttPacketInputStream(InputStream in, int bufferSize, Runnable afterRead, long maximumPacketSize) {
@@ -101,7 +104,7 @@ final class MqttPacketInputStream extends InputStream {
 			this.bodyRemaining = 0;
 			this.capture = null;
 		}
-		else {
+		else if (this.maximumPacketSize >= 0) {
 			this.remainingLength |= (b & 0x7F) << (7 * this.remainingLengthBytes);
 			this.remainingLengthBytes++;
 			if ((b & 0x80) == 0) {
@@ -112,6 +115,9 @@ final class MqttPacketInputStream extends InputStream {
 				throw new MqttProtocolViolationException(MqttProtocolViolationException.MALFORMED_PACKET,
 						"The broker sent a packet whose Remaining Length has more than four bytes");
 			}
+		}
+		else if ((b & 0x80) == 0) {
+			this.headerState = OUTSIDE_HEADER; // last Remaining Length byte
 		}
 		return b;
 	}

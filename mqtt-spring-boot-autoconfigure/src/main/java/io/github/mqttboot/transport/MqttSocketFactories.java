@@ -59,7 +59,7 @@ public final class MqttSocketFactories {
 	 * @return the wrapping factory
 	 */
 	public static SocketFactory wrap(@Nullable SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize) {
-		return wrap(delegate, tcpNoDelay, inputBufferSize, 0);
+		return wrap(delegate, tcpNoDelay, inputBufferSize, -1);
 	}
 
 	/**
@@ -70,7 +70,8 @@ public final class MqttSocketFactories {
 	 * @param inputBufferSize bytes of read buffer per socket; {@code 0} hands Paho the socket's own stream (and then
 	 * inbound packets are neither size-checked nor validated here)
 	 * @param maximumPacketSize the largest inbound packet accepted, in bytes (the client's MQTT Maximum Packet
-	 * Size); a larger one ends the connection with reason code 0x95 before it is read. {@code 0} for no limit
+	 * Size); a larger one ends the connection with reason code 0x95 before it is read. {@code 0} for no limit (the
+	 * variable header of each packet is still checked); negative for no checks at all
 	 * @return the wrapping factory
 	 */
 	public static SocketFactory wrap(@Nullable SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize,
