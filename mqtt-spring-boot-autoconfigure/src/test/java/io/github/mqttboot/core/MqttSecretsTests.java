@@ -1,5 +1,7 @@
 package io.github.mqttboot.core;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -9,8 +11,10 @@ import io.github.mqttboot.autoconfigure.endpoint.MqttEndpoint;
 import io.github.mqttboot.autoconfigure.endpoint.MqttEndpointAutoConfiguration;
 import io.github.mqttboot.autoconfigure.health.MqttHealthIndicator;
 import io.github.mqttboot.event.MqttConnectFailedEvent;
+import io.github.mqttboot.test.TestCertificates;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.autoconfigure.context.properties.ConfigurationPropertiesReportEndpointAutoConfiguration;
@@ -19,6 +23,7 @@ import org.springframework.boot.actuate.autoconfigure.env.EnvironmentEndpointAut
 import org.springframework.boot.actuate.context.properties.ConfigurationPropertiesReportEndpoint;
 import org.springframework.boot.actuate.env.EnvironmentEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -89,13 +94,44 @@ class MqttSecretsTests {
 			outputs.add("failure analysis: " + analyze(context.getStartupFailure()));
 		});
 		outputs.add("logs: " + output.getAll());
-		String all = String.join("\n", outputs);
-		// the outputs are there: a broker is named, the failures are explained
-		assertThat(all).contains("ws://127.0.0.1:1/mqtt", "MqttConnectFailedException", "do not mix secure",
-				"mqtt.server-uris", "could not connect to ws://127.0.0.1:1/mqtt");
 		for (String shown : outputs) {
 			assertThat(shown).doesNotContain(URI_SECRET).doesNotContain("u:" + URI_SECRET).doesNotContain(PASSWORD);
 		}
+		// the outputs are there: the broker is named (scheme, host, port, path), the failures are explained
+		String all = String.join("\n", outputs);
+		assertThat(all).contains("ws://127.0.0.1:1/mqtt", "MqttConnectFailedException", "do not mix secure",
+				"mqtt.server-uris", "could not connect to ws://127.0.0.1:1/mqtt");
+	}
+
+	@Test
+	void sslBundleKeyMaterialIsMaskedInConfigpropsAndEnv(@TempDir Path directory) throws Exception {
+		TestCertificates.Files files = TestCertificates.get().writeTo(directory);
+		String privateKey = Files.readString(files.clientKey());
+		String keyBody = privateKey.lines().filter((line) -> !line.startsWith("-----")).findFirst().orElseThrow();
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(MqttAutoConfiguration.class, SslAutoConfiguration.class,
+					MqttEndpointAutoConfiguration.class, EndpointAutoConfiguration.class,
+					ConfigurationPropertiesReportEndpointAutoConfiguration.class,
+					EnvironmentEndpointAutoConfiguration.class))
+			.withPropertyValues("mqtt.server-uris=tcp://127.0.0.1:1", "mqtt.connection-timeout=1s",
+					"mqtt.automatic-reconnect=false", "management.endpoints.web.exposure.include=configprops,env",
+					"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always",
+					"spring.ssl.bundle.pem.client.keystore.certificate=" + files.clientCertificate().toUri(),
+					"spring.ssl.bundle.pem.client.keystore.private-key=" + privateKey,
+					"spring.ssl.bundle.jks.store.keystore.location=" + files.clientKeyStore().toUri(),
+					"spring.ssl.bundle.jks.store.keystore.password=" + TestCertificates.PASSWORD,
+					"spring.ssl.bundle.jks.store.keystore.type=PKCS12")
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				String configprops = this.json.writeValueAsString(context
+					.getBean(ConfigurationPropertiesReportEndpoint.class).configurationPropertiesWithPrefix("spring.ssl"));
+				String env = this.json.writeValueAsString(context.getBean(EnvironmentEndpoint.class).environment(null));
+				for (String report : List.of(configprops, env)) {
+					assertThat(report).doesNotContain(keyBody)
+						.doesNotContain("\"" + TestCertificates.PASSWORD + "\"")
+						.contains("PKCS12");
+				}
+			});
 	}
 
 	private static void addChain(List<String> outputs, String what, Throwable failure) {

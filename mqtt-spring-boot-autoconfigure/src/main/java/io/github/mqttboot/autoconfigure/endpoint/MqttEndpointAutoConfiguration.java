@@ -31,7 +31,8 @@ import org.springframework.context.annotation.Bean;
 public final class MqttEndpointAutoConfiguration {
 
 	/**
-	 * Keys masked: every password (connections, TLS material), enhanced authentication data, and CONNECT user
+	 * Keys masked: every password (connections, TLS material), enhanced authentication data, SSL bundle key material
+	 * ({@link #SSL_KEY_MATERIAL}), and CONNECT user
 	 * properties (cloud IoT hubs carry tokens in them), under any connection name; both the kebab-case keys of
 	 * {@code /env} and the camel-case ones of {@code /configprops}.
 	 */
@@ -44,6 +45,14 @@ public final class MqttEndpointAutoConfiguration {
 	 * {@code ws://user:secret@host} URI carries a password in its user-info.
 	 */
 	private static final Pattern SERVER_URIS = Pattern.compile("^(mqtt[._].*)?server[-_]?uris([\\[_].*)?$",
+			Pattern.CASE_INSENSITIVE);
+
+	/**
+	 * Key material of SSL bundles (where the starter tells users to put the client key for mutual TLS): store and key
+	 * passwords and inline PEM private keys, in kebab-case ({@code /env}) and camel-case ({@code /configprops}).
+	 */
+	private static final Pattern SSL_KEY_MATERIAL = Pattern.compile(
+			"^spring\\.ssl\\.bundle\\..+\\.(password|private-?key|private-?key-?password)$",
 			Pattern.CASE_INSENSITIVE);
 
 	/** The embedded broker's users: the values are their passwords. */
@@ -61,7 +70,7 @@ public final class MqttEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "mqttSanitizingFunction")
 	SanitizingFunction mqttSanitizingFunction() {
-		return SanitizingFunction.sanitizeValue().ifKeyMatches(CREDENTIAL, EMBEDDED_USERS);
+		return SanitizingFunction.sanitizeValue().ifKeyMatches(CREDENTIAL, EMBEDDED_USERS, SSL_KEY_MATERIAL);
 	}
 
 	/**
