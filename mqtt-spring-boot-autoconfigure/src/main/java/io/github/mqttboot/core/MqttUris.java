@@ -50,14 +50,4 @@ public final class MqttUris {
 		return out.toString();
 	}
 
-	/**
-	 * Return whether a URI carries user-info (credentials).
-	 * @param uri the URI text
-	 * @return whether it has a user-info part
-	 */
-	public static boolean hasUserInfo(String uri) {
-		Matcher matcher = USER_INFO.matcher(uri);
-		return matcher.find();
-	}
-
 }

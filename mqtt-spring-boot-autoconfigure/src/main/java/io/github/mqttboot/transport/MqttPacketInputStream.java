@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 
-import org.jspecify.annotations.Nullable;
-
 /**
  * The input side of the sockets {@link MqttSocketFactories} hands Paho: a read buffer that also keeps a read timeout
  * from splitting an MQTT fixed header.
@@ -68,10 +66,16 @@ final class MqttPacketInputStream extends InputStream {
 	/** Body bytes Paho has yet to read of the current packet. */
 	private int bodyRemaining;
 
-	/** The start of the current body, kept until its variable header is checked; {@code null} once checked. */
-	private byte @Nullable [] capture;
+	/**
+	 * The start of the current body, kept until its variable header is checked (reused across packets: it grows only
+	 * for a variable header longer than 256 bytes).
+	 */
+	private byte[] capture = new byte[256];
 
 	private int captured;
+
+	/** Whether the current body's variable header is still to be checked. */
+	private boolean capturing;
 
 	MqttPacketInputStream(InputStream in, int bufferSize) {
 		this(in, bufferSize, () -> {
@@ -102,7 +106,7 @@ final class MqttPacketInputStream extends InputStream {
 			this.remainingLength = 0;
 			this.remainingLengthBytes = 0;
 			this.bodyRemaining = 0;
-			this.capture = null;
+			this.capturing = false;
 		}
 		else if (this.maximumPacketSize >= 0) {
 			this.remainingLength |= (b & 0x7F) << (7 * this.remainingLengthBytes);
@@ -160,11 +164,9 @@ final class MqttPacketInputStream extends InputStream {
 					+ "packet size of " + this.maximumPacketSize + " bytes; it was refused before being read");
 		}
 		this.bodyRemaining = this.remainingLength;
-		if (this.remainingLength > 0) {
-			// the variable header is at the start of the body: keep what is needed to check it (mostly tens of bytes)
-			this.capture = new byte[Math.min(this.remainingLength, 256)];
-			this.captured = 0;
-		}
+		// the variable header is at the start of the body: keep what is needed to check it (mostly tens of bytes)
+		this.capturing = this.remainingLength > 0;
+		this.captured = 0;
 	}
 
 	/**
@@ -175,27 +177,38 @@ final class MqttPacketInputStream extends InputStream {
 			return;
 		}
 		this.bodyRemaining -= Math.min(n, this.bodyRemaining);
-		byte[] kept = this.capture;
-		if (kept == null) {
+		if (!this.capturing) {
 			return;
 		}
-		int take = Math.min(n, this.remainingLength - this.captured);
-		if (this.captured + take > kept.length) {
-			kept = java.util.Arrays.copyOf(kept, Math.min(this.remainingLength, Math.max(kept.length * 2,
-					this.captured + take)));
-			this.capture = kept;
-		}
-		System.arraycopy(b, off, kept, this.captured, take);
-		this.captured += take;
-		String problem = InboundPacketCheck.check(this.packetType, this.packetFlags, kept, this.captured,
-				this.remainingLength);
-		if (problem == InboundPacketCheck.MORE) {
+		// the body is captured from its start, contiguously: this chunk continues at 'captured'
+		int available = Math.min(n, this.remainingLength - this.captured);
+		int used = 0;
+		while (true) {
+			if (this.captured == this.capture.length) {
+				this.capture = java.util.Arrays.copyOf(this.capture,
+						Math.min(this.remainingLength, this.capture.length * 2));
+			}
+			int take = Math.min(available - used, this.capture.length - this.captured);
+			System.arraycopy(b, off + used, this.capture, this.captured, take);
+			this.captured += take;
+			used += take;
+			String problem = InboundPacketCheck.check(this.packetType, this.packetFlags, this.capture, this.captured,
+					this.remainingLength);
+			if (problem == InboundPacketCheck.MORE) {
+				if (used < available) {
+					continue;
+				}
+				return; // the rest comes with the next chunk
+			}
+			this.capturing = false;
+			if (this.capture.length > 64 * 1024) {
+				this.capture = new byte[256]; // do not keep a huge variable header's buffer
+			}
+			if (problem != null) {
+				throw new MqttProtocolViolationException(MqttProtocolViolationException.MALFORMED_PACKET, "The "
+						+ "broker sent a malformed packet (type " + this.packetType + "): " + problem);
+			}
 			return;
-		}
-		this.capture = null;
-		if (problem != null) {
-			throw new MqttProtocolViolationException(MqttProtocolViolationException.MALFORMED_PACKET, "The broker "
-					+ "sent a malformed packet (type " + this.packetType + "): " + problem);
 		}
 	}
 

@@ -75,6 +75,50 @@ class MqttPacketInputStreamLimitsTests {
 		assertMalformed(packet(0x40, body), "the reason string contains the character U+FFFF");
 	}
 
+	@Test
+	void longVariableHeaderIsCheckedAcrossChunks() throws Exception {
+		String longTopic = "t/" + "x".repeat(600);
+		byte[] valid = longPublish(longTopic.getBytes(StandardCharsets.UTF_8));
+		MqttPacketInputStream in = stream(valid, 0);
+		byte[] body = readHeader(in, valid);
+		int n = 0;
+		while (n < body.length) {
+			n += in.read(body, n, Math.min(7, body.length - n));
+		}
+		byte[] bad = longPublish((longTopic + "\u0085").getBytes(StandardCharsets.UTF_8));
+		MqttPacketInputStream badIn = stream(bad, 0);
+		byte[] badBody = readHeader(badIn, bad);
+		assertThatExceptionOfType(MqttProtocolViolationException.class).isThrownBy(() -> {
+			int m = 0;
+			while (m < badBody.length) {
+				m += badIn.read(badBody, m, Math.min(7, badBody.length - m));
+			}
+		}).withMessageContaining("the topic contains the character U+0085 at 602");
+	}
+
+	private static byte[] longPublish(byte[] topic) {
+		ByteArrayOutputStream body = new ByteArrayOutputStream();
+		body.write(topic.length >> 8);
+		body.write(topic.length & 0xFF);
+		body.writeBytes(topic);
+		body.write(0);
+		body.writeBytes("payload".getBytes(StandardCharsets.UTF_8));
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.write(0x30);
+		int length = body.size();
+		out.write((length & 0x7F) | 0x80);
+		out.write(length >> 7);
+		out.writeBytes(body.toByteArray());
+		return out.toByteArray();
+	}
+
+	private static byte[] readHeader(MqttPacketInputStream in, byte[] packet) throws Exception {
+		in.read();
+		int low = in.read();
+		int high = in.read();
+		return new byte[(low & 0x7F) | (high << 7)];
+	}
+
 	private static void assertMalformed(byte[] packet, String problem) throws Exception {
 		MqttPacketInputStream in = stream(packet, 0);
 		in.read();
