@@ -42,8 +42,7 @@ final class MqttPersistenceDirectory {
 	 * @return the absolute directory
 	 */
 	static Path prepare(String property, @Nullable Path configured, String clientId) {
-		Path directory = ((configured != null) ? configured : Path.of(System.getProperty("user.dir"), DEFAULT_NAME))
-			.toAbsolutePath();
+		Path directory = ((configured != null) ? configured : defaultDirectory()).toAbsolutePath();
 		boolean posix = FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 		try {
 			if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
@@ -69,6 +68,14 @@ final class MqttPersistenceDirectory {
 					+ " at a directory this application's user owns, or use persistence.type=memory");
 		}
 		return directory;
+	}
+
+	/**
+	 * Return the default directory: {@code .mqtt-persistence} under the working directory.
+	 * @return the absolute directory
+	 */
+	static Path defaultDirectory() {
+		return Path.of(System.getProperty("user.dir"), DEFAULT_NAME).toAbsolutePath();
 	}
 
 	private static void check(String property, Path directory) throws IOException {

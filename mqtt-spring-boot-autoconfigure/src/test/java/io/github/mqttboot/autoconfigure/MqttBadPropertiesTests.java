@@ -128,7 +128,7 @@ class MqttBadPropertiesTests {
 
 	@Test
 	void filePersistenceDefaultsToAPrivateDirectoryUnderTheWorkingDirectoryNotTheSharedTemporaryOne() {
-		Path directory = MqttPersistenceDirectory.prepare("mqtt.persistence.directory", null, "client");
+		Path directory = MqttPersistenceDirectory.defaultDirectory();
 		assertThat(directory).isEqualTo(Path.of(System.getProperty("user.dir"), ".mqtt-persistence").toAbsolutePath());
 		assertThat(directory.startsWith(Path.of(System.getProperty("java.io.tmpdir")))).isFalse();
 	}
