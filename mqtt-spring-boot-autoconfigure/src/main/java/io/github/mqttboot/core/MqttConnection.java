@@ -104,6 +104,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 
 	private volatile int lastDisconnectReasonCode = NO_REASON_CODE;
 
+	private volatile int lastDisconnectClientErrorCode = MqttReasonCodes.NONE;
+
 	private volatile @Nullable String lastDisconnectReason;
 
 	private volatile @Nullable Instant lastDisconnectAt;
@@ -155,7 +157,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 		options.setAutomaticReconnect(false);
 		this.name = name;
 		this.options = options;
-		this.serverUris = String.join(",", options.getServerURIs());
+		this.serverUris = MqttUris.redact(String.join(",", options.getServerURIs()));
 		super.setPersistence(this.persistence);
 	}
 
@@ -305,11 +307,22 @@ public class MqttConnection extends Mqttv5ClientManager {
 	}
 
 	/**
-	 * Return the reason code of the last lost connection.
-	 * @return the reason code, or {@link #NO_REASON_CODE} when the connection never dropped
+	 * Return the MQTT reason code of the last lost connection: the broker's DISCONNECT reason code, or the one the
+	 * client closed the connection with (0x95, 0x81); never a Paho client error code.
+	 * @return the reason code, or {@link #NO_REASON_CODE} when the connection never dropped or no MQTT reason code
+	 * is known (see {@link #getLastDisconnectClientErrorCode()} and {@link #getLastDisconnectAt()})
 	 */
 	public int getLastDisconnectReasonCode() {
 		return this.lastDisconnectReasonCode;
+	}
+
+	/**
+	 * Return Paho's client error code of the last lost connection (for example 32109 "connection lost"), kept apart
+	 * from the MQTT reason code.
+	 * @return the client error code, or {@link MqttReasonCodes#NONE}
+	 */
+	public int getLastDisconnectClientErrorCode() {
+		return this.lastDisconnectClientErrorCode;
 	}
 
 	/**
@@ -581,7 +594,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 					MqttConnection.this.connackProperties = token.getResponseProperties();
 					// Paho calls this before connectComplete: mark the state connected now, so that whoever waits
 					// for the outcome (start()) sees it
-					MqttConnection.this.currentServerUri = current.getCurrentServerURI();
+					MqttConnection.this.currentServerUri = MqttUris.redact(current.getCurrentServerURI());
 					MqttConnection.this.connected = true;
 					MqttConnection.this.connectedAtNanos = System.nanoTime();
 					outcome.complete(null);
@@ -637,12 +650,13 @@ public class MqttConnection extends Mqttv5ClientManager {
 				if (outcome.isDone() || !this.running || this.client != current) {
 					return;
 				}
-				String serverUri = current.getCurrentServerURI();
+				String hungUri = current.getCurrentServerURI();
+				String serverUri = MqttUris.redact(hungUri);
 				logger.warn("[" + this.name + "] connect attempt " + attempt + " to " + serverUri + " got no CONNACK "
 						+ "within " + limit + " ms (connection-timeout plus a margin); abandoning it");
 				current.abandoned = true;
 				this.abandonedAttempts.incrementAndGet();
-				rotateServerUris(serverUri);
+				rotateServerUris(hungUri);
 				Thread aborter = new Thread(() -> abortConnect(current), "mqtt-" + this.name + "-abort");
 				aborter.setDaemon(true);
 				aborter.start();
@@ -913,7 +927,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 	// ---------------------------------------------------------------- Paho callbacks (never throw)
 
 	@Override
-	public void connectComplete(boolean ignoredPahoReconnectFlag, String serverURI) {
+	public void connectComplete(boolean ignoredPahoReconnectFlag, String pahoServerUri) {
+		String serverURI = MqttUris.redact(pahoServerUri);
 		try {
 			boolean reconnect = this.everConnected;
 			this.everConnected = true;
@@ -935,7 +950,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 				// the connect callbacks (listener subscriptions, the reply subscription) must see the flag of this
 				// connect, not the live one: by the time they run another connect may have replaced it
 				this.callbackSessionPresent = present;
-				super.connectComplete(reconnect, serverURI);
+				super.connectComplete(reconnect, pahoServerUri);
 			});
 		}
 		catch (Throwable ex) {
@@ -949,15 +964,14 @@ public class MqttConnection extends Mqttv5ClientManager {
 			this.connected = false;
 			this.connectedAt = null;
 			MqttException exception = response.getException();
-			int reasonCode = response.getReturnCode();
-			if (reasonCode == 0 && exception != null) {
-				reasonCode = exception.getReasonCode();
-			}
+			int reasonCode = (exception != null) ? MqttReasonCodes.reasonCode(exception) : response.getReturnCode();
+			int clientErrorCode = MqttReasonCodes.clientErrorCode(exception);
 			String reason = response.getReasonString();
 			if (reason == null && exception != null) {
 				reason = describe(exception);
 			}
 			this.lastDisconnectReasonCode = reasonCode;
+			this.lastDisconnectClientErrorCode = clientErrorCode;
 			this.lastDisconnectReason = reason;
 			this.lastDisconnectAt = Instant.now();
 			this.networkConnection++;
@@ -970,19 +984,19 @@ public class MqttConnection extends Mqttv5ClientManager {
 			}
 			long livedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.connectedAtNanos);
 			int shortLived = lostAfter(livedMillis, reasonCode);
-			logger.warn("[" + this.name + "] MQTT connection lost (reason code " + reasonCode
-					+ ((reason != null) ? ", " + reason : "") + ")"
+			logger.warn("[" + this.name + "] MQTT connection lost (" + MqttReasonCodes.describeLoss(reasonCode,
+					clientErrorCode) + ((reason != null) ? ", " + reason : "") + ")"
 					+ (this.automaticReconnect ? "; reconnecting" : ""));
 			if (reasonCode == SESSION_TAKEN_OVER || shortLived == TAKEOVER_SUSPECTED_AFTER) {
 				logger.error("[" + this.name + "] the broker keeps closing the connection of client id '"
 						+ getClientId() + "' soon after it connects (" + ((reasonCode == SESSION_TAKEN_OVER)
-								? "reason code 0x8E, session taken over" : shortLived + " times in a row, last reason "
-										+ "code " + reasonCode)
+								? "reason code 0x8E, session taken over" : shortLived + " times in a row, last: "
+										+ MqttReasonCodes.describeLoss(reasonCode, clientErrorCode))
 						+ "): another client is probably using the same client id. Give every instance its own "
 						+ "mqtt.client-id (the default adds a random suffix) and use a shared subscription to share "
 						+ "the load; reconnecting with a growing back-off meanwhile");
 			}
-			publish(new MqttConnectionLostEvent(this.name, reasonCode, reason, exception));
+			publish(new MqttConnectionLostEvent(this.name, reasonCode, reason, exception, clientErrorCode));
 			scheduleReconnect();
 		}
 		catch (Throwable ex) {
@@ -1067,10 +1081,10 @@ public class MqttConnection extends Mqttv5ClientManager {
 			}
 			text.append(current.getClass().getSimpleName());
 			if (current instanceof MqttException mqtt) {
-				text.append(" (reason code ").append(mqtt.getReasonCode()).append(')');
+				text.append(" (").append(MqttReasonCodes.describe(mqtt.getReasonCode())).append(')');
 			}
 			if (current.getMessage() != null && !current.getMessage().isBlank()) {
-				text.append(": ").append(current.getMessage());
+				text.append(": ").append(MqttUris.redact(current.getMessage()));
 			}
 			current = (current.getCause() != current) ? current.getCause() : null;
 		}

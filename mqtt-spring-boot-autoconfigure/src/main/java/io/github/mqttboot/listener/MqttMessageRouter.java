@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttInboundHandler;
+import io.github.mqttboot.core.MqttReasonCodes;
 import io.github.mqttboot.event.MqttSubscribedEvent;
 import io.github.mqttboot.event.MqttSubscriptionFailedEvent;
 import io.github.mqttboot.event.MqttUnsubscribedEvent;
@@ -293,14 +294,14 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 
 				@Override
 				public void onFailure(IMqttToken token, Throwable ex) {
-					int code = (ex instanceof MqttException mqtt) ? mqtt.getReasonCode() : 0x80;
+					int code = MqttReasonCodes.reasonCode(ex, 0x80);
 					MqttMessageRouter.this.connection.execute(() -> subscribeFailed(subscription, code, ex));
 				}
 
 			}, properties);
 		}
 		catch (MqttException | RuntimeException ex) {
-			int code = (ex instanceof MqttException mqtt) ? mqtt.getReasonCode() : 0x80;
+			int code = MqttReasonCodes.reasonCode(ex, 0x80);
 			subscribeFailed(subscription, code, ex);
 		}
 	}

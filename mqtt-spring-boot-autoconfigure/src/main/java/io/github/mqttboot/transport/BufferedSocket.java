@@ -26,9 +26,9 @@ final class BufferedSocket extends Socket {
 
 	private final CoalescedOutput output;
 
-	BufferedSocket(Socket delegate, int bufferSize, boolean quickAck) {
+	BufferedSocket(Socket delegate, int bufferSize, boolean quickAck, long maximumPacketSize) {
 		this.delegate = delegate;
-		this.input = new BufferedInput(bufferSize, quickAck);
+		this.input = new BufferedInput(bufferSize, quickAck, maximumPacketSize);
 		this.output = new CoalescedOutput(quickAck);
 	}
 

@@ -34,9 +34,9 @@ final class BufferedSslSocket extends SSLSocket {
 
 	private final CoalescedOutput output;
 
-	BufferedSslSocket(SSLSocket delegate, int bufferSize, boolean quickAck) {
+	BufferedSslSocket(SSLSocket delegate, int bufferSize, boolean quickAck, long maximumPacketSize) {
 		this.delegate = delegate;
-		this.input = new BufferedInput(bufferSize, quickAck);
+		this.input = new BufferedInput(bufferSize, quickAck, maximumPacketSize);
 		this.output = new CoalescedOutput(quickAck);
 	}
 
