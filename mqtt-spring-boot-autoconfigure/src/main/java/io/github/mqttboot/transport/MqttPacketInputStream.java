@@ -33,6 +33,10 @@ import java.net.SocketTimeoutException;
  */
 final class MqttPacketInputStream extends InputStream {
 
+	private static final int PUBREC = 0x50;
+
+	private static final int PUBCOMP = 0x70;
+
 	private static final int OUTSIDE_HEADER = 0;
 
 	private static final int AFTER_TYPE_BYTE = 1;
@@ -98,6 +102,10 @@ final class MqttPacketInputStream extends InputStream {
 		if (this.position == this.limit && !fill(this.headerState != OUTSIDE_HEADER)) {
 			return -1;
 		}
+		if (this.headerState == OUTSIDE_HEADER && this.maximumPacketSize >= 0
+				&& (this.buffer[this.position] & 0xF0) == PUBREC) {
+			endRefusedQos2Flow();
+		}
 		int b = this.buffer[this.position++] & 0xFF;
 		if (this.headerState == OUTSIDE_HEADER) {
 			this.headerState = AFTER_TYPE_BYTE;
@@ -154,6 +162,55 @@ final class MqttPacketInputStream extends InputStream {
 		this.position += n;
 		body(b, off, n);
 		return n;
+	}
+
+	/**
+	 * A PUBREC with a reason code of 0x80 or more ends the QoS 2 flow (MQTT 5 §4.3.3: the broker refused the
+	 * message, its packet identifier is free again). Paho 1.2.5 throws on it instead, which drops the connection and
+	 * leaves the message in its in-flight store, to be resent and refused again after every reconnect of a
+	 * persistent session. Handed to Paho as a PUBCOMP with the same packet identifier and reason code (the two have
+	 * the same layout), it ends the flow the way MQTT means: the publish fails with the broker's reason code and
+	 * leaves Paho's store.
+	 */
+	private void endRefusedQos2Flow() throws IOException {
+		// type, Remaining Length (1 byte for a PUBREC without a long property list), packet identifier, reason code
+		if (!ensureBuffered(2)) {
+			return;
+		}
+		int length = this.buffer[this.position + 1] & 0xFF;
+		if (length < 3 || (length & 0x80) != 0 || !ensureBuffered(5)) {
+			return; // no reason code (success), or properties long enough to need more length bytes: left to Paho
+		}
+		if ((this.buffer[this.position + 4] & 0xFF) >= 0x80) {
+			this.buffer[this.position] = (byte) (PUBCOMP | (this.buffer[this.position] & 0x0F));
+		}
+	}
+
+	// make at least n bytes available from position on, reading more (and waiting out read timeouts: this is inside
+	// a packet's fixed header) after what is buffered
+	private boolean ensureBuffered(int n) throws IOException {
+		while (this.limit - this.position < n) {
+			if (this.position > 0) {
+				System.arraycopy(this.buffer, this.position, this.buffer, 0, this.limit - this.position);
+				this.limit -= this.position;
+				this.position = 0;
+			}
+			int read;
+			try {
+				read = this.in.read(this.buffer, this.limit, this.buffer.length - this.limit);
+			}
+			catch (SocketTimeoutException ex) {
+				continue;
+			}
+			if (read < 0) {
+				return false;
+			}
+			if (read > 0) {
+				this.limit += read;
+				this.afterRead.run();
+			}
+		}
+		return true;
 	}
 
 	private void headerComplete() throws MqttProtocolViolationException {
