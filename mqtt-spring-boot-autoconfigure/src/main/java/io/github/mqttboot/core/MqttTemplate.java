@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.github.mqttboot.observation.MqttObservations;
+import io.github.mqttboot.transport.MqttSocketFactories;
 import io.github.mqttboot.observation.MqttPublishObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -935,6 +936,12 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 				}
 				MqttProperties response = token.getResponseProperties();
 				String reasonString = (response != null) ? response.getReasonString() : null;
+				if (reasonString != null && reasonString.startsWith(MqttSocketFactories.REFUSED_QOS2_PREFIX)) {
+					// a PUBREC the broker refused the QoS 2 publish with, handed to Paho as a PUBCOMP (see there)
+					reasonCode = Integer.parseInt(
+							reasonString.substring(MqttSocketFactories.REFUSED_QOS2_PREFIX.length()), 16);
+					reasonString = null;
+				}
 				if (reasonCode >= FIRST_FAILURE_REASON_CODE) {
 					fail(reasonCode, "the broker rejected it with reason code 0x" + Integer.toHexString(reasonCode)
 							+ ((reasonString != null) ? " (" + reasonString + ")" : ""), null);

@@ -168,22 +168,49 @@ final class MqttPacketInputStream extends InputStream {
 	 * A PUBREC with a reason code of 0x80 or more ends the QoS 2 flow (MQTT 5 §4.3.3: the broker refused the
 	 * message, its packet identifier is free again). Paho 1.2.5 throws on it instead, which drops the connection and
 	 * leaves the message in its in-flight store, to be resent and refused again after every reconnect of a
-	 * persistent session. Handed to Paho as a PUBCOMP with the same packet identifier and reason code (the two have
-	 * the same layout), it ends the flow the way MQTT means: the publish fails with the broker's reason code and
-	 * leaves Paho's store.
+	 * persistent session. It is handed to Paho as the PUBCOMP that ends the flow: same packet identifier, reason
+	 * code 0x92 (the only failure code Paho accepts in a PUBCOMP) and the broker's code in a Reason String
+	 * ({@link MqttSocketFactories#REFUSED_QOS2_PREFIX}{@code 87}) from which the template reports it. The publish then fails with the
+	 * broker's reason code and leaves Paho's store, and the connection stays up.
 	 */
 	private void endRefusedQos2Flow() throws IOException {
-		// type, Remaining Length (1 byte for a PUBREC without a long property list), packet identifier, reason code
 		if (!ensureBuffered(2)) {
 			return;
 		}
 		int length = this.buffer[this.position + 1] & 0xFF;
-		if (length < 3 || (length & 0x80) != 0 || !ensureBuffered(5)) {
-			return; // no reason code (success), or properties long enough to need more length bytes: left to Paho
+		if (length < 3 || (length & 0x80) != 0 || !ensureBuffered(2 + length)) {
+			return; // no reason code (success), or a long property list: left to Paho
 		}
-		if ((this.buffer[this.position + 4] & 0xFF) >= 0x80) {
-			this.buffer[this.position] = (byte) (PUBCOMP | (this.buffer[this.position] & 0x0F));
+		int reasonCode = this.buffer[this.position + 4] & 0xFF;
+		if (reasonCode < 0x80) {
+			return;
 		}
+		byte[] reason = (MqttSocketFactories.REFUSED_QOS2_PREFIX + String.format("%02x", reasonCode))
+			.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		int propertiesLength = 3 + reason.length;
+		int replacementLength = 2 + 4 + propertiesLength;
+		int delta = replacementLength - (2 + length);
+		if (this.position > 0) {
+			System.arraycopy(this.buffer, this.position, this.buffer, 0, this.limit - this.position);
+			this.limit -= this.position;
+			this.position = 0;
+		}
+		if (this.limit + delta > this.buffer.length) {
+			return; // no room (a buffer full of packets behind it): left to Paho
+		}
+		int after = 2 + length;
+		System.arraycopy(this.buffer, after, this.buffer, after + delta, this.limit - after);
+		this.limit += delta;
+		byte[] b = this.buffer;
+		b[0] = (byte) PUBCOMP;
+		b[1] = (byte) (4 + propertiesLength);
+		// b[2], b[3]: the packet identifier stays
+		b[4] = (byte) 0x92;
+		b[5] = (byte) propertiesLength;
+		b[6] = 0x1F; // Reason String
+		b[7] = 0;
+		b[8] = (byte) reason.length;
+		System.arraycopy(reason, 0, b, 9, reason.length);
 	}
 
 	// make at least n bytes available from position on, reading more (and waiting out read timeouts: this is inside

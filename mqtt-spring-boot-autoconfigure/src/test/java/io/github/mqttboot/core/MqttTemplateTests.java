@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import io.github.mqttboot.test.EmbeddedBrokerExtension;
+import io.github.mqttboot.transport.MqttSocketFactories;
 import io.github.mqttboot.test.RawMqttClient;
 import io.github.mqttboot.test.RawMqttClient.Received;
 import org.eclipse.paho.mqttv5.client.DisconnectedBufferOptions;
@@ -278,7 +279,9 @@ class MqttTemplateTests {
 	@ValueSource(ints = { 1, 2 })
 	void publishWhenBrokerRejectsCompletesExceptionallyWithReasonCodeAndTheConnectionStaysUp(int qos)
 			throws Exception {
-		MqttTemplate template = template();
+		// through the starter's transport, as the auto-configuration sets it up
+		MqttTemplate template = template(connection((c) -> c.getConnectionInfo()
+			.setSocketFactory(MqttSocketFactories.wrap(null, true, MqttSocketFactories.DEFAULT_INPUT_BUFFER_SIZE, 0))));
 		CompletableFuture<MqttPublishResult> future = template.publish("forbidden/x", "no", qos, false);
 		assertThat(future).failsWithin(WAIT)
 			.withThrowableOfType(ExecutionException.class)
