@@ -33,6 +33,8 @@ import java.net.SocketTimeoutException;
  */
 final class MqttPacketInputStream extends InputStream {
 
+	private static final int CONNACK = 0x20;
+
 	private static final int PUBREC = 0x50;
 
 	private static final int PUBCOMP = 0x70;
@@ -102,9 +104,14 @@ final class MqttPacketInputStream extends InputStream {
 		if (this.position == this.limit && !fill(this.headerState != OUTSIDE_HEADER)) {
 			return -1;
 		}
-		if (this.headerState == OUTSIDE_HEADER && this.maximumPacketSize >= 0
-				&& (this.buffer[this.position] & 0xF0) == PUBREC) {
-			endRefusedQos2Flow();
+		if (this.headerState == OUTSIDE_HEADER && this.maximumPacketSize >= 0) {
+			int type = this.buffer[this.position] & 0xF0;
+			if (type == PUBREC) {
+				endRefusedQos2Flow();
+			}
+			else if (type == CONNACK) {
+				refuseOutboundTopicAliases();
+			}
 		}
 		int b = this.buffer[this.position++] & 0xFF;
 		if (this.headerState == OUTSIDE_HEADER) {
@@ -211,6 +218,65 @@ final class MqttPacketInputStream extends InputStream {
 		b[7] = 0;
 		b[8] = (byte) reason.length;
 		System.arraycopy(reason, 0, b, 9, reason.length);
+	}
+
+	/**
+	 * Set the Topic Alias Maximum of a CONNACK to 0 before Paho reads it, so that Paho never uses outbound topic
+	 * aliases: it writes an alias into the packet it keeps for a resumed session and resends it, after a reconnect,
+	 * with an alias the new network connection never set up (the broker disconnects: 0x94 or 0x82, on every
+	 * reconnect). The value is overwritten in place (same length). The connection also sets Paho's maximum back to
+	 * 0 right after the CONNACK, which covers WebSocket connections, where Paho reads the frames itself; only this
+	 * leaves no moment in which a publish could take an alias.
+	 */
+	private void refuseOutboundTopicAliases() throws IOException {
+		if (!ensureBuffered(2)) {
+			return;
+		}
+		int length = this.buffer[this.position + 1] & 0xFF;
+		if ((length & 0x80) != 0 || !ensureBuffered(2 + length)) {
+			return; // a CONNACK of 128 bytes or more (long user properties): the connection's own reset covers it
+		}
+		int end = this.position + 2 + length;
+		int cursor = this.position + 4; // flags, reason code
+		if (cursor >= end) {
+			return;
+		}
+		int propertiesLength = this.buffer[cursor++] & 0xFF;
+		if ((propertiesLength & 0x80) != 0) {
+			return;
+		}
+		int propertiesEnd = Math.min(end, cursor + propertiesLength);
+		while (cursor < propertiesEnd) {
+			int id = this.buffer[cursor++] & 0xFF;
+			switch (id) {
+				case 0x24, 0x25, 0x28, 0x29, 0x2A -> cursor += 1;
+				case 0x21, 0x13 -> cursor += 2;
+				case 0x22 -> {
+					if (cursor + 2 <= propertiesEnd) {
+						this.buffer[cursor] = 0;
+						this.buffer[cursor + 1] = 0;
+					}
+					cursor += 2;
+				}
+				case 0x11, 0x27 -> cursor += 4;
+				case 0x12, 0x1F, 0x1A, 0x1C, 0x15, 0x16 -> cursor += 2 + twoByteInt(cursor);
+				case 0x26 -> {
+					cursor += 2 + twoByteInt(cursor);
+					cursor += 2 + twoByteInt(cursor);
+				}
+				default -> {
+					return; // unknown property: left to Paho's own decoding
+				}
+			}
+		}
+	}
+
+	// a length prefix; past the end of the buffered packet (malformed): a length that ends the walk
+	private int twoByteInt(int at) {
+		if (at + 1 >= this.limit) {
+			return this.buffer.length;
+		}
+		return ((this.buffer[at] & 0xFF) << 8) | (this.buffer[at + 1] & 0xFF);
 	}
 
 	// make at least n bytes available from position on, reading more (and waiting out read timeouts: this is inside

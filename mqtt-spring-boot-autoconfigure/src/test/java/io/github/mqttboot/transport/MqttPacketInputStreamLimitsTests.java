@@ -178,4 +178,19 @@ class MqttPacketInputStreamLimitsTests {
 		assertThat(in.readNBytes(accepted.length)).isEqualTo(accepted);
 	}
 
+	@Test
+	void aConnackReachesPahoWithATopicAliasMaximumOfZero() throws Exception {
+		// CONNACK: flags 0, reason 0, properties: Receive Maximum 10, Topic Alias Maximum 5, Reason String "ok"
+		byte[] connack = { 0x20, 0x0E, 0x00, 0x00, 0x0B, 0x21, 0x00, 0x0A, 0x22, 0x00, 0x05, 0x1F, 0x00, 0x02, 'o', 'k' };
+		MqttPacketInputStream in = new MqttPacketInputStream(new java.io.ByteArrayInputStream(connack), 64, () -> {
+		}, 0);
+		byte[] read = new byte[connack.length];
+		read[0] = (byte) in.read();
+		read[1] = (byte) in.read();
+		in.readNBytes(read, 2, connack.length - 2);
+		byte[] expected = connack.clone();
+		expected[10] = 0x00; // Topic Alias Maximum 0: Paho never uses outbound aliases
+		assertThat(read).isEqualTo(expected);
+	}
+
 }
