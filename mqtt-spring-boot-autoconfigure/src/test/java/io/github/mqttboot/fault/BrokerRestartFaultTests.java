@@ -119,14 +119,14 @@ class BrokerRestartFaultTests {
 				broker.start();
 				long back = System.nanoTime();
 
-				boolean reconnected = FaultApps.awaitQuietly(Duration.ofSeconds(30),
+				boolean reconnected = FaultApps.awaitQuietly(Duration.ofSeconds(15),
 						() -> recorder.first(MqttConnectedEvent.class, down, MqttConnectedEvent::reconnect) != null);
 				FaultRecorder.Seen connected = recorder.first(MqttConnectedEvent.class, down,
 						MqttConnectedEvent::reconnect);
 				long reconnectMs = (connected != null) ? Math.max(0, (connected.nanos() - back) / 1_000_000) : -1;
 				String dump = reconnected ? "" : FaultReport.dump(run);
 				FaultApps.awaitQuietly(Duration.ofSeconds(90), publishing::isDone);
-				boolean complete = FaultApps.awaitQuietly(Duration.ofSeconds(reconnected ? 60 : 5),
+				boolean complete = FaultApps.awaitQuietly(Duration.ofSeconds(reconnected ? 30 : 5),
 						() -> listener.tally(expected).lost() == 0);
 				Tally tally = listener.tally(expected);
 				FaultReport.of("broker-restart-" + restart.name().toLowerCase(), kind, qos)
