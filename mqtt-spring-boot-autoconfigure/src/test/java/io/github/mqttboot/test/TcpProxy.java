@@ -448,10 +448,15 @@ public final class TcpProxy implements AutoCloseable {
 					OutputStream out = this.client.getOutputStream();
 					out.write(bytes);
 					out.flush();
-					this.client.shutdownOutput();
 				}
 				catch (IOException ex) {
 					return false;
+				}
+				try {
+					this.client.shutdownOutput();
+				}
+				catch (IOException ex) {
+					// the client read the bytes and closed first: they were delivered
 				}
 			}
 			reset(this.upstream);
