@@ -86,14 +86,15 @@ public class FaultRecorder {
 	}
 
 	/**
-	 * A short summary: {@code connected=2 lost=1 failed=3}.
+	 * A short summary: {@code connected=2 lost=1 failed=3 lostReasons={0x7d6d=1}} (reason code → count).
 	 * @return the summary
 	 */
 	String summary() {
+		java.util.Map<String, Long> reasons = all(MqttConnectionLostEvent.class).stream()
+			.collect(java.util.stream.Collectors.groupingBy((e) -> "0x" + Integer.toHexString(e.reasonCode()),
+					java.util.TreeMap::new, java.util.stream.Collectors.counting()));
 		return "connected=" + all(MqttConnectedEvent.class).size() + " lost=" + all(MqttConnectionLostEvent.class).size()
-				+ " failed=" + all(MqttConnectFailedEvent.class).size() + " lostReasons="
-				+ all(MqttConnectionLostEvent.class).stream().map((e) -> "0x" + Integer.toHexString(e.reasonCode()))
-					.toList();
+				+ " failed=" + all(MqttConnectFailedEvent.class).size() + " lostReasons=" + reasons;
 	}
 
 }

@@ -289,8 +289,14 @@ public final class MosquittoBroker implements AutoCloseable {
 			lines.add("persistence true");
 			lines.add("persistence_location " + this.directory + "/");
 			lines.add("persistence_file mosquitto.db");
-			lines.add("autosave_on_changes true");
-			lines.add("autosave_interval 1");
+			if (this.settings.autosaveInterval > 0) {
+				lines.add("autosave_on_changes false");
+				lines.add("autosave_interval " + this.settings.autosaveInterval);
+			}
+			else {
+				lines.add("autosave_on_changes true");
+				lines.add("autosave_interval 1");
+			}
 		}
 		try {
 			if (this.settings.acl != null) {
@@ -362,7 +368,20 @@ public final class MosquittoBroker implements AutoCloseable {
 
 		private @Nullable String acl;
 
+		private int autosaveInterval;
+
 		private Builder() {
+		}
+
+		/**
+		 * With {@link #persistence(boolean) persistence}: save every so many seconds instead of after every change
+		 * (for high message rates; a graceful stop still saves everything, a kill loses up to this interval).
+		 * @param seconds the interval
+		 * @return this builder
+		 */
+		public Builder autosaveInterval(int seconds) {
+			this.autosaveInterval = seconds;
+			return this;
 		}
 
 		/**
