@@ -115,9 +115,9 @@ class AppKillFaultTests {
 				long restartMs = FaultApps.millisSince(killedAt);
 				Set<Integer> backlog = IntStream.range(0, BACKLOG).boxed().collect(Collectors.toSet());
 				Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
-				boolean allProcessed = FaultApps.awaitQuietly(Duration.ofSeconds(60),
+				boolean allProcessed = FaultApps.awaitQuietly(Duration.ofSeconds(30),
 						() -> lines(processedFile).containsAll(backlog));
-				boolean allDelivered = FaultApps.awaitQuietly(Duration.ofSeconds(20), () -> {
+				boolean allDelivered = FaultApps.awaitQuietly(Duration.ofSeconds(15), () -> {
 					subscriber.drain()
 						.forEach((m) -> received.computeIfAbsent(SequenceListener.sequence(m.text()),
 								(k) -> new AtomicInteger())

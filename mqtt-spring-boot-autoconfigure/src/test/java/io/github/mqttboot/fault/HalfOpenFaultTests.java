@@ -147,7 +147,7 @@ class HalfOpenFaultTests {
 				int connectionsAtLoss = proxy.getConnectionCount();
 				// the first attempt starts after at most max-delay and must end after connection-timeout + margin
 				long attemptBound = FaultApps.MAX_DELAY.plus(CONNECTION_TIMEOUT).plus(FaultApps.MARGIN).toMillis();
-				boolean attemptEnded = FaultApps.awaitQuietly(Duration.ofMillis(attemptBound + 10_000),
+				boolean attemptEnded = FaultApps.awaitQuietly(Duration.ofMillis(attemptBound + 3_000),
 						() -> recorder.first(MqttConnectFailedEvent.class, lost.nanos(), (e) -> true) != null);
 				FaultRecorder.Seen failed = recorder.first(MqttConnectFailedEvent.class, lost.nanos(), (e) -> true);
 				long attemptMs = (failed != null) ? (failed.nanos() - lost.nanos()) / 1_000_000 : -1;
@@ -159,7 +159,7 @@ class HalfOpenFaultTests {
 				long healed = System.nanoTime();
 				proxy.heal();
 				long reconnectBound = FaultApps.MAX_DELAY.plus(CONNECTION_TIMEOUT).plus(FaultApps.MARGIN).toMillis();
-				boolean reconnected = FaultApps.awaitQuietly(Duration.ofMillis(reconnectBound + 10_000),
+				boolean reconnected = FaultApps.awaitQuietly(Duration.ofMillis(reconnectBound + 5_000),
 						() -> recorder.first(MqttConnectedEvent.class, healed, (e) -> true) != null);
 				FaultRecorder.Seen connected = recorder.first(MqttConnectedEvent.class, healed, (e) -> true);
 				long reconnectMs = (connected != null) ? (connected.nanos() - healed) / 1_000_000 : -1;
