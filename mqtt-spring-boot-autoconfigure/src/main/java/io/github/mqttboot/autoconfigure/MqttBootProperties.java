@@ -6,6 +6,8 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.unit.DataSize;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -150,9 +152,22 @@ public class MqttBootProperties extends MqttConnectionProperties {
 		private int defaultQos = 1;
 
 		/**
-		 * Workers per listener; messages of one topic always go to the same worker, so per-topic order is kept.
+		 * Workers per listener (1 to 256); messages of one topic always go to the same worker, so per-topic order
+		 * is kept.
 		 */
 		private int concurrency = 1;
+
+		/**
+		 * Most MQTT 5 user properties a listener accepts on one message; a message with more goes to the error
+		 * handler and the dead-letter topic, like one that cannot be converted.
+		 */
+		private int maxUserProperties = 64;
+
+		/**
+		 * Largest total size (UTF-8 names and values) of the user properties of one message a listener accepts; a
+		 * larger message goes to the error handler and the dead-letter topic.
+		 */
+		private DataSize maxUserPropertiesSize = DataSize.ofKilobytes(16);
 
 		/**
 		 * When QoS 1/2 messages are acknowledged to the broker.
@@ -185,6 +200,22 @@ public class MqttBootProperties extends MqttConnectionProperties {
 
 		public void setConcurrency(int concurrency) {
 			this.concurrency = concurrency;
+		}
+
+		public int getMaxUserProperties() {
+			return this.maxUserProperties;
+		}
+
+		public void setMaxUserProperties(int maxUserProperties) {
+			this.maxUserProperties = maxUserProperties;
+		}
+
+		public DataSize getMaxUserPropertiesSize() {
+			return this.maxUserPropertiesSize;
+		}
+
+		public void setMaxUserPropertiesSize(DataSize maxUserPropertiesSize) {
+			this.maxUserPropertiesSize = maxUserPropertiesSize;
 		}
 
 		public AckMode getAckMode() {
@@ -291,7 +322,8 @@ public class MqttBootProperties extends MqttConnectionProperties {
 
 			/**
 			 * Topic failed messages are republished to, with error details in user properties; '{topic}' stands for
-			 * the original topic, for example 'dlq/{topic}'. No dead-lettering when not set.
+			 * the original topic, for example 'dlq/{topic}'. No wildcards, and outside every listener's own topic
+			 * filter (else dead letters come back without end). No dead-lettering when not set.
 			 */
 			private @Nullable String topic;
 

@@ -16,6 +16,7 @@ import javax.net.ssl.SSLSocketFactory;
 
 import io.github.mqttboot.core.MqttAuthenticationHandler;
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttUris;
 import io.github.mqttboot.transport.MqttSocketFactories;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -34,6 +35,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
@@ -43,6 +45,12 @@ import org.springframework.util.StringUtils;
  * applies the customizers.
  */
 final class MqttConnectionFactory {
+
+	/**
+	 * The Receive Maximum sent when none is configured: the listener queue capacity, so that what the broker may
+	 * send unacknowledged always fits a listener's queue.
+	 */
+	static final int DEFAULT_RECEIVE_MAXIMUM = 1000;
 
 	private static final Log logger = LogFactory.getLog(MqttConnectionFactory.class);
 
@@ -97,8 +105,8 @@ final class MqttConnectionFactory {
 		mqttConnection.setAutomaticReconnect(connection.isAutomaticReconnect());
 		mqttConnection.setReconnectDelays(validReconnectDelay(prefix, connection.getReconnect()),
 				connection.getReconnect().getMaxDelay());
-		mqttConnection.setPersistence(persistence(connection.getPersistence(), clientId));
-		mqttConnection.setBufferOptions(bufferOptions(prefix, connection.getOfflineBuffer()));
+		mqttConnection.setPersistence(persistence(prefix, connection.getPersistence(), clientId));
+		mqttConnection.setBufferOptions(bufferOptions(prefix, connection.getOfflineBuffer(), connection.isCleanStart()));
 		mqttConnection.setCompletionTimeout(connection.getConnectionTimeout().toMillis());
 		MqttAuthenticationHandler handler = this.authenticationHandler.getIfUnique();
 		if (handler != null) {
@@ -122,16 +130,30 @@ final class MqttConnectionFactory {
 		if (sessionExpiry > 0) {
 			options.setSessionExpiryInterval(sessionExpiry);
 		}
-		options.setKeepAliveInterval((int) seconds(prefix + "keep-alive", connection.getKeepAlive()));
-		options.setConnectionTimeout((int) seconds(prefix + "connection-timeout", connection.getConnectionTimeout()));
+		long keepAlive = seconds(prefix + "keep-alive", connection.getKeepAlive());
+		if (keepAlive > 65535) {
+			throw invalid(prefix + "keep-alive", connection.getKeepAlive(), "MQTT carries the keep-alive in two bytes, "
+					+ "so it must be at most 65535s (18h12m15s); a longer one would be cut short on the wire. Use 0s to "
+					+ "switch keep-alive off");
+		}
+		options.setKeepAliveInterval((int) keepAlive);
+		long connectionTimeout = seconds(prefix + "connection-timeout", connection.getConnectionTimeout());
+		if (connectionTimeout > Integer.MAX_VALUE) {
+			throw invalid(prefix + "connection-timeout", connection.getConnectionTimeout(),
+					"the connection timeout must be at most " + Integer.MAX_VALUE + "s; use for example 30s");
+		}
+		options.setConnectionTimeout((int) connectionTimeout);
 		options.setAutomaticReconnect(false);
 		if (details.getUsername() != null) {
-			options.setUserName(details.getUsername());
+			options.setUserName(validString(prefix + "username", details.getUsername(), false));
 		}
 		if (details.getPassword() != null) {
 			options.setPassword(details.getPassword().getBytes(StandardCharsets.UTF_8));
 		}
-		if (connection.getReceiveMaximum() != null) {
+		if (connection.getReceiveMaximum() == null) {
+			options.setReceiveMaximum(DEFAULT_RECEIVE_MAXIMUM);
+		}
+		else {
 			int receiveMaximum = connection.getReceiveMaximum();
 			if (receiveMaximum < 1 || receiveMaximum > 65535) {
 				throw invalid(prefix + "receive-maximum", receiveMaximum, "Receive Maximum must be between 1 and 65535");
@@ -151,16 +173,20 @@ final class MqttConnectionFactory {
 					"Topic Alias Maximum must be between 0 and 65535");
 		}
 		if (connection.getTopicAliasMaximum() > 0) {
-			options.setTopicAliasMaximum(connection.getTopicAliasMaximum());
+			// Paho 1.2.5 checks an inbound alias against the values of its alias table instead of the keys
+			// (ClientState ~L1201): the first publish that carries only an alias disconnects the client
+			throw invalid(prefix + "topic-alias-maximum", connection.getTopicAliasMaximum(), "inbound topic aliases "
+					+ "are refused until Eclipse Paho handles them (Paho 1.2.5 drops the connection at the first "
+					+ "alias-only publish from the broker); remove the key or set it to 0");
 		}
 		options.setRequestResponseInfo(connection.isRequestResponseInformation());
 		options.setRequestProblemInfo(connection.isRequestProblemInformation());
 		if (!connection.getUserProperties().isEmpty()) {
-			options.setUserProperties(userProperties(connection.getUserProperties()));
+			options.setUserProperties(userProperties(prefix + "user-properties", connection.getUserProperties()));
 		}
 		MqttConnectionProperties.Authentication authentication = connection.getAuthentication();
 		if (StringUtils.hasText(authentication.getMethod())) {
-			options.setAuthMethod(authentication.getMethod());
+			options.setAuthMethod(validString(prefix + "authentication.method", authentication.getMethod(), false));
 			if (authentication.getData() != null) {
 				options.setAuthData(authentication.getData().getBytes(StandardCharsets.UTF_8));
 			}
@@ -207,6 +233,19 @@ final class MqttConnectionFactory {
 				throw invalid(property, text, "the URI has no host; use scheme://host:port, for example "
 						+ scheme + "://localhost:" + defaultPort(scheme));
 			}
+			boolean webSocket = scheme.startsWith("ws");
+			if (!webSocket && (StringUtils.hasLength(uri.getRawPath()) || uri.getRawQuery() != null
+					|| uri.getRawFragment() != null)) {
+				throw invalid(property, text, "a " + scheme + ":// URI has no path, query or fragment (only ws:// and "
+						+ "wss:// take a path); use " + scheme + "://" + uri.getHost()
+						+ ((uri.getPort() > 0) ? ":" + uri.getPort() : "") + " without the trailing '"
+						+ text.substring(text.indexOf(uri.getHost()) + uri.getHost().length()).replaceFirst("^:\\d+", "")
+						+ "'");
+			}
+			if (!webSocket && uri.getRawUserInfo() != null) {
+				throw invalid(property, text, "credentials in a " + scheme + ":// URI are ignored by the MQTT client; "
+						+ "remove them from the URI and set " + prefix + "username and " + prefix + "password");
+			}
 			valid.add(text);
 		}
 		return valid;
@@ -229,11 +268,15 @@ final class MqttConnectionFactory {
 			}
 			return;
 		}
-		String topic = will.getTopic();
+		String topic = validString(prefix + "will.topic", will.getTopic(), false);
 		if (topic.contains("+") || topic.contains("#")) {
 			throw invalid(prefix + "will.topic", topic, "a will topic must not contain the wildcards + or #");
 		}
 		int qos = validQos(prefix + "will.qos", will.getQos());
+		if (will.getPayload() != null) {
+			// sent with payload format indicator 0, but it is text from a property: a control character is a typo
+			validString(prefix + "will.payload", will.getPayload(), true);
+		}
 		byte[] payload = (will.getPayload() != null) ? will.getPayload().getBytes(StandardCharsets.UTF_8) : new byte[0];
 		MqttMessage message = new MqttMessage(payload, qos, will.isRetained(), null);
 		MqttProperties willProperties = new MqttProperties();
@@ -244,16 +287,16 @@ final class MqttConnectionFactory {
 			willProperties.setMessageExpiryInterval(seconds(prefix + "will.message-expiry", will.getMessageExpiry()));
 		}
 		if (will.getContentType() != null) {
-			willProperties.setContentType(will.getContentType());
+			willProperties.setContentType(validString(prefix + "will.content-type", will.getContentType(), false));
 		}
 		if (will.getResponseTopic() != null) {
-			willProperties.setResponseTopic(will.getResponseTopic());
+			willProperties.setResponseTopic(validString(prefix + "will.response-topic", will.getResponseTopic(), false));
 		}
 		if (will.getCorrelationData() != null) {
 			willProperties.setCorrelationData(will.getCorrelationData().getBytes(StandardCharsets.UTF_8));
 		}
 		if (!will.getUserProperties().isEmpty()) {
-			willProperties.setUserProperties(userProperties(will.getUserProperties()));
+			willProperties.setUserProperties(userProperties(prefix + "will.user-properties", will.getUserProperties()));
 		}
 		options.setWill(topic, message);
 		options.setWillMessageProperties(willProperties);
@@ -275,7 +318,9 @@ final class MqttConnectionFactory {
 		}
 		SocketFactory delegate = null;
 		if (bundle != null) {
-			delegate = bundle.createSslContext().getSocketFactory();
+			SslOptions sslOptions = bundle.getOptions();
+			delegate = MqttSocketFactories.withOptions(bundle.createSslContext().getSocketFactory(),
+					sslOptions.getEnabledProtocols(), sslOptions.getCiphers());
 		}
 		else if (anySecure) {
 			delegate = SSLSocketFactory.getDefault();
@@ -286,8 +331,14 @@ final class MqttConnectionFactory {
 		}
 		// Paho's WebSocket transport reads through its own framing: give it the socket's stream unbuffered
 		boolean webSocket = uris.stream().anyMatch((uri) -> uri.regionMatches(true, 0, "ws", 0, 2));
+		// the starter's input stream refuses a packet above maximum-packet-size before Paho allocates it (Paho checks
+		// only afterwards), and closes the connection on a packet Paho could not decode; not for WebSockets, whose
+		// frames Paho reads itself
+		long maximumPacketSize = (connection.getMaximumPacketSize() != null)
+				? connection.getMaximumPacketSize().toBytes() : 0;
 		options.setSocketFactory(webSocket ? MqttSocketFactories.wrap(delegate, connection.isTcpNoDelay(), 0)
-				: MqttSocketFactories.wrap(delegate, connection.isTcpNoDelay()));
+				: MqttSocketFactories.wrap(delegate, connection.isTcpNoDelay(),
+						MqttSocketFactories.DEFAULT_INPUT_BUFFER_SIZE, maximumPacketSize));
 		options.setHttpsHostnameVerificationEnabled(connection.getSsl().isVerifyHostname());
 	}
 
@@ -303,6 +354,7 @@ final class MqttConnectionFactory {
 				throw invalid(prefix + "client-id", clientId, "the client id must not be blank; remove the key for a "
 						+ "random one or set a stable value");
 			}
+			validString(prefix + "client-id", clientId, false);
 			if (clientId.getBytes(StandardCharsets.UTF_8).length > 65535) {
 				throw invalid(prefix + "client-id", clientId.substring(0, 32) + "...",
 						"the client id must be at most 65535 UTF-8 bytes");
@@ -325,18 +377,27 @@ final class MqttConnectionFactory {
 		return reconnect.getMinDelay();
 	}
 
-	private MqttClientPersistence persistence(MqttConnectionProperties.Persistence persistence, String clientId) {
+	private MqttClientPersistence persistence(String prefix, MqttConnectionProperties.Persistence persistence,
+			String clientId) {
 		if (persistence.getType() == MqttConnectionProperties.Persistence.Type.FILE) {
-			Path directory = (persistence.getDirectory() != null) ? persistence.getDirectory()
-					: Path.of(System.getProperty("java.io.tmpdir"), "mqtt-persistence");
-			return new MqttDefaultFilePersistence(directory.toAbsolutePath().toString());
+			Path directory = MqttPersistenceDirectory.prepare(prefix + "persistence.directory",
+					persistence.getDirectory(), clientId);
+			return new MqttDefaultFilePersistence(directory.toString());
 		}
 		return new MemoryPersistence();
 	}
 
-	private @Nullable DisconnectedBufferOptions bufferOptions(String prefix, MqttConnectionProperties.OfflineBuffer buffer) {
+	private @Nullable DisconnectedBufferOptions bufferOptions(String prefix, MqttConnectionProperties.OfflineBuffer buffer,
+			boolean cleanStart) {
 		if (!buffer.isEnabled()) {
 			return null;
+		}
+		if (buffer.isPersist() && cleanStart) {
+			// Paho clears its persistence at every clean-start connect: the persisted buffer would be wiped by the
+			// very connect that should send it
+			throw invalid(prefix + "offline-buffer.persist", true, "a persisted offline buffer is cleared by Paho at "
+					+ "every clean-start connect; set " + prefix + "clean-start=false (with a session-expiry and a "
+					+ "fixed client-id) or offline-buffer.persist=false");
 		}
 		if (buffer.getSize() < 1) {
 			throw invalid(prefix + "offline-buffer.size", buffer.getSize(), "the buffer needs room for at least one "
@@ -368,14 +429,84 @@ final class MqttConnectionFactory {
 		return seconds;
 	}
 
-	private static List<UserProperty> userProperties(Map<String, String> map) {
+	private static List<UserProperty> userProperties(String property, Map<String, String> map) {
 		List<UserProperty> list = new ArrayList<>(map.size());
-		map.forEach((key, value) -> list.add(new UserProperty(key, value)));
+		map.forEach((key, value) -> {
+			validString(property, key, false);
+			// the value of a CONNECT user property may be a token: the message never shows it
+			if (firstInvalidCharacter(value) >= 0) {
+				throw invalid(property + "." + key, "******", "the value contains the control or non-character U+"
+						+ String.format("%04X", (int) value.charAt(firstInvalidCharacter(value))) + " at index "
+						+ firstInvalidCharacter(value) + ", which MQTT does not allow in a UTF-8 string; remove it");
+			}
+			list.add(new UserProperty(key, value));
+		});
 		return list;
 	}
 
+	/**
+	 * Check a string sent as an MQTT UTF-8 string: Paho rejects control characters, unpaired surrogates and
+	 * non-characters only when its sender thread encodes the packet, and then drops the connection.
+	 * @param property the property the value came from
+	 * @param value the value
+	 * @param allowLineBreaks whether tab, CR and LF may appear (a payload)
+	 * @return the value
+	 */
+	static String validString(String property, String value, boolean allowLineBreaks) {
+		int index = firstInvalidCharacter(value);
+		while (index >= 0 && allowLineBreaks && "\t\r\n".indexOf(value.charAt(index)) >= 0) {
+			int next = firstInvalidCharacter(value.substring(index + 1));
+			index = (next >= 0) ? index + 1 + next : -1;
+		}
+		if (index >= 0) {
+			throw invalid(property, escape(value), "contains the control or non-character U+"
+					+ String.format("%04X", (int) value.charAt(index)) + " at index " + index
+					+ ", which MQTT does not allow in a UTF-8 string; remove it");
+		}
+		return value;
+	}
+
+	static int firstInvalidCharacter(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			char c = value.charAt(i);
+			if (Character.isHighSurrogate(c)) {
+				if (i + 1 == value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+					return i;
+				}
+				i++;
+			}
+			else if (Character.isISOControl(c) || Character.isLowSurrogate(c) || (c >= 0xFDD0 && c <= 0xFDDF)
+					|| c >= 0xFFFE) {
+				return i;
+			}
+		}
+		return -1;
+	}
+
+	private static String escape(String value) {
+		StringBuilder text = new StringBuilder(value.length());
+		value.chars().forEach((c) -> {
+			if (Character.isISOControl(c)) {
+				text.append(String.format("\\u%04X", c));
+			}
+			else {
+				text.append((char) c);
+			}
+		});
+		return text.toString();
+	}
+
+	/**
+	 * Create the exception for an invalid property. URIs in the value and the reason lose their user-info: the
+	 * message is logged and shown by the failure analyzer.
+	 * @param property the property
+	 * @param value the invalid value
+	 * @param reason why it is invalid and how to fix it
+	 * @return the exception
+	 */
 	static InvalidConfigurationPropertyValueException invalid(String property, @Nullable Object value, String reason) {
-		return new InvalidConfigurationPropertyValueException(property, value, reason);
+		Object shown = (value instanceof CharSequence text) ? MqttUris.redact(text.toString()) : value;
+		return new InvalidConfigurationPropertyValueException(property, shown, MqttUris.redact(reason));
 	}
 
 	/**

@@ -18,7 +18,9 @@ import org.springframework.util.unit.DataSize;
 public class MqttConnectionProperties {
 
 	/**
-	 * Broker URIs tried in order (failover): tcp://, ssl://, ws:// or wss://.
+	 * Broker URIs tried in order (failover): tcp://host:port, ssl://host:port, ws://host:port/path or
+	 * wss://host:port/path. Credentials in ws:// and wss:// URIs (user:password@) are sent as HTTP Basic
+	 * authentication and never shown; prefer username and password.
 	 */
 	private List<String> serverUris = new ArrayList<>(List.of("tcp://localhost:1883"));
 
@@ -51,7 +53,8 @@ public class MqttConnectionProperties {
 	private Duration sessionExpiry = Duration.ZERO;
 
 	/**
-	 * Keep-alive interval: the longest time without a packet before the client pings the broker.
+	 * Keep-alive interval: the longest time without a packet before the client pings the broker. At most 65535s
+	 * (MQTT carries it in two bytes); 0 switches keep-alive off.
 	 */
 	private Duration keepAlive = Duration.ofSeconds(60);
 
@@ -79,7 +82,9 @@ public class MqttConnectionProperties {
 
 	/**
 	 * Receive Maximum: how many unacknowledged QoS 1/2 messages the broker may send at once (inbound flow control).
-	 * Broker default (65,535) when not set.
+	 * Listeners acknowledge a message only after it was processed, so this also bounds what waits in their queues:
+	 * the default, 1000, is the listener queue capacity, so that the broker never sends more than a listener can
+	 * hold and Paho's inbound thread never has to wait for one.
 	 */
 	private @Nullable Integer receiveMaximum;
 
@@ -89,7 +94,8 @@ public class MqttConnectionProperties {
 	private @Nullable DataSize maximumPacketSize;
 
 	/**
-	 * Highest topic alias the client accepts from the broker. 0 disables inbound topic aliases.
+	 * Highest topic alias the client accepts from the broker. Must stay 0 (no inbound topic aliases) until Eclipse
+	 * Paho handles them: Paho 1.2.5 drops the connection at the first alias-only publish.
 	 */
 	private int topicAliasMaximum;
 
@@ -497,12 +503,13 @@ public class MqttConnectionProperties {
 
 		/**
 		 * Name of a 'spring.ssl.bundle.*' bundle (JKS, PKCS12 or PEM) with the trust material, and the client key
-		 * for mutual TLS. Without one, ssl:// URIs use the JVM's default trust store.
+		 * for mutual TLS (the bundle's key alias picks the key). The bundle's options (enabled protocols, cipher
+		 * suites) restrict every connection. Without one, ssl:// URIs use the JVM's default trust store.
 		 */
 		private @Nullable String bundle;
 
 		/**
-		 * Whether to verify that the broker's certificate matches its host name.
+		 * Whether to verify that the broker's certificate matches its host name. Switch it off only for test brokers.
 		 */
 		private boolean verifyHostname = true;
 
@@ -535,7 +542,9 @@ public class MqttConnectionProperties {
 		private Type type = Type.MEMORY;
 
 		/**
-		 * Directory for 'file' persistence. Defaults to 'mqtt-persistence' under the JVM's temporary directory.
+		 * Directory for 'file' persistence; Paho adds a subdirectory per client id. Defaults to '.mqtt-persistence'
+		 * under the working directory, created owner-only (rwx------). Startup fails when the directory is writable
+		 * by group or others, or owned by another user (checked on POSIX file systems only).
 		 */
 		private @Nullable Path directory;
 

@@ -2,7 +2,8 @@ package io.github.mqttboot.core;
 
 /**
  * Thrown on startup when {@code mqtt.fail-fast=true} and the first connect to the broker fails.
- * The message names the connection, the broker URIs and the cause; it never contains credentials.
+ * The message names the connection, the broker URIs (without their user-info) and the cause, with the MQTT reason
+ * code apart from Paho's client error code; it never contains credentials.
  */
 public class MqttConnectFailedException extends RuntimeException {
 
@@ -17,10 +18,26 @@ public class MqttConnectFailedException extends RuntimeException {
 	 * @param cause why the connect failed
 	 */
 	public MqttConnectFailedException(String connection, String serverUris, Throwable cause) {
-		super("MQTT connection '" + connection + "' could not connect to " + serverUris + ": "
+		super("MQTT connection '" + connection + "' could not connect to " + MqttUris.redact(serverUris) + ": "
 				+ MqttConnection.describe(cause), cause);
 		this.connection = connection;
-		this.serverUris = serverUris;
+		this.serverUris = MqttUris.redact(serverUris);
+	}
+
+	/**
+	 * Return the MQTT reason code of the broker's refusal (CONNACK reason code).
+	 * @return the reason code, or {@link MqttReasonCodes#NONE} when the broker gave none
+	 */
+	public int getReasonCode() {
+		return MqttReasonCodes.reasonCode(getCause());
+	}
+
+	/**
+	 * Return Paho's client error code of the failure, apart from the MQTT reason code.
+	 * @return the client error code, or {@link MqttReasonCodes#NONE}
+	 */
+	public int getClientErrorCode() {
+		return MqttReasonCodes.clientErrorCode(getCause());
 	}
 
 	/**
@@ -36,6 +53,7 @@ public class MqttConnectFailedException extends RuntimeException {
 	 * @return the comma-separated URIs
 	 */
 	public String getServerUris() {
+		// redacted in the constructor: user-info and query never leave this exception
 		return this.serverUris;
 	}
 

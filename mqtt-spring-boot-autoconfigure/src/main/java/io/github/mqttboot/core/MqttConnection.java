@@ -1,8 +1,13 @@
 package io.github.mqttboot.core;
 
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -22,6 +27,7 @@ import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttClientPersistence;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.internal.MqttConnectionState;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -98,6 +104,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 
 	private volatile int lastDisconnectReasonCode = NO_REASON_CODE;
 
+	private volatile int lastDisconnectClientErrorCode = MqttReasonCodes.NONE;
+
 	private volatile @Nullable String lastDisconnectReason;
 
 	private volatile @Nullable Instant lastDisconnectAt;
@@ -114,6 +122,28 @@ public class MqttConnection extends Mqttv5ClientManager {
 
 	private @Nullable ScheduledFuture<?> pendingReconnect;
 
+	// Acknowledgements and the purge of stale flows before a connect are serialised on this lock, so that no PUBACK
+	// of an earlier network connection can reach Paho's queue of flows (see acknowledge(int, int, int)).
+	private final Object ackLock = new Object();
+
+	// Identifies the network connection: incremented when a connect attempt starts and when a connection is lost.
+	// Inbound messages are stamped with it; an acknowledgement with another stamp is never sent.
+	private volatile int networkConnection;
+
+	// The Session Present flag of the connect being reported to the connect callbacks (event thread only).
+	private volatile boolean callbackSessionPresent;
+
+	// Connections in a row that were lost soon after they were established (a session takeover, a broker that
+	// closes the connection at once): the reconnect back-off keeps growing over them instead of starting again.
+	private int shortLivedLosses; // guarded by this
+
+	private volatile long connectedAtNanos;
+
+	private final AtomicLong abandonedAttempts = new AtomicLong();
+
+	// request/response: the requests waiting for replies on this connection, by correlation data (ReplyCorrelator)
+	private final Map<String, Object> pendingReplies = new ConcurrentHashMap<>();
+
 	/**
 	 * Create a connection.
 	 * @param name the connection name ({@code default} for the root keys)
@@ -127,7 +157,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 		options.setAutomaticReconnect(false);
 		this.name = name;
 		this.options = options;
-		this.serverUris = String.join(",", options.getServerURIs());
+		this.serverUris = MqttUris.redact(String.join(",", options.getServerURIs()));
 		super.setPersistence(this.persistence);
 	}
 
@@ -247,6 +277,10 @@ public class MqttConnection extends Mqttv5ClientManager {
 		return this.connected;
 	}
 
+	Map<String, Object> pendingReplies() {
+		return this.pendingReplies;
+	}
+
 	/**
 	 * Return whether the broker resumed a session at the last connect.
 	 * @return the CONNACK Session Present flag
@@ -273,11 +307,22 @@ public class MqttConnection extends Mqttv5ClientManager {
 	}
 
 	/**
-	 * Return the reason code of the last lost connection.
-	 * @return the reason code, or {@link #NO_REASON_CODE} when the connection never dropped
+	 * Return the MQTT reason code of the last lost connection: the broker's DISCONNECT reason code, or the one the
+	 * client closed the connection with (0x95, 0x81); never a Paho client error code.
+	 * @return the reason code, or {@link #NO_REASON_CODE} when the connection never dropped or no MQTT reason code
+	 * is known (see {@link #getLastDisconnectClientErrorCode()} and {@link #getLastDisconnectAt()})
 	 */
 	public int getLastDisconnectReasonCode() {
 		return this.lastDisconnectReasonCode;
+	}
+
+	/**
+	 * Return Paho's client error code of the last lost connection (for example 32109 "connection lost"), kept apart
+	 * from the MQTT reason code.
+	 * @return the client error code, or {@link MqttReasonCodes#NONE}
+	 */
+	public int getLastDisconnectClientErrorCode() {
+		return this.lastDisconnectClientErrorCode;
 	}
 
 	/**
@@ -366,7 +411,35 @@ public class MqttConnection extends Mqttv5ClientManager {
 	}
 
 	/**
-	 * Acknowledge an inbound QoS 1 message (manual acks): send its PUBACK. Never throws.
+	 * Return the identifier of the current network connection, to stamp an inbound message with on arrival and
+	 * hand back to {@link #acknowledge(int, int, int)}.
+	 * @return the network connection identifier
+	 */
+	public int currentNetworkConnection() {
+		return this.networkConnection;
+	}
+
+	/**
+	 * Acknowledge an inbound QoS 1 message of the current network connection (manual acks), on Paho's callback
+	 * thread while the message is being delivered. Never throws.
+	 * @param messageId the message id
+	 * @param qos the message QoS
+	 * @return whether the acknowledgement was handed to the client
+	 * @see #acknowledge(int, int, int)
+	 */
+	public boolean acknowledge(int messageId, int qos) {
+		return acknowledge(messageId, qos, this.networkConnection);
+	}
+
+	/**
+	 * Acknowledge an inbound QoS 1 message (manual acks): send its PUBACK, if the network connection it arrived on
+	 * is still the current one and connected. Never throws.
+	 * <p>
+	 * An acknowledgement for an earlier network connection is dropped: the broker redelivers the message to a
+	 * resumed session, and its packet identifier may by now belong to another message. It must also never reach
+	 * Paho while disconnected: Paho 1.2.5 would queue the PUBACK among its flows, and its next connect would start a
+	 * sender that finds a PUBACK instead of the CONNECT at the head, ends at once, and leaves the connect waiting
+	 * for that sender forever (the client never connects again).
 	 * <p>
 	 * A QoS 2 message needs nothing: Paho 1.2.5 sends its PUBREC on arrival and answers the broker's PUBREL with
 	 * PUBCOMP, manual acks or not. Paho's {@code messageArrivedComplete(id, 2)} would only send a second, late
@@ -374,25 +447,35 @@ public class MqttConnection extends Mqttv5ClientManager {
 	 * delivering to the client); so it is never called.
 	 * @param messageId the message id
 	 * @param qos the message QoS
+	 * @param networkConnection the {@link #currentNetworkConnection()} when the message arrived
 	 * @return whether the acknowledgement was handed to the client (for QoS 2: whether the client is there)
 	 */
-	public boolean acknowledge(int messageId, int qos) {
-		MqttAsyncClient current = this.client;
+	public boolean acknowledge(int messageId, int qos, int networkConnection) {
+		BufferingClient current = this.client;
 		if (current == null || qos == 0) {
 			return false;
 		}
 		if (qos == 2) {
 			return true;
 		}
-		try {
-			current.messageArrivedComplete(messageId, qos);
-			return true;
-		}
-		catch (Exception ex) {
-			if (logger.isDebugEnabled()) {
-				logger.debug("[" + this.name + "] could not acknowledge message " + messageId + ": " + ex);
+		synchronized (this.ackLock) {
+			if (networkConnection != this.networkConnection || !current.isConnected()) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("[" + this.name + "] message " + messageId + " is left to the broker to redeliver: "
+							+ "its network connection is gone");
+				}
+				return false;
 			}
-			return false;
+			try {
+				current.messageArrivedComplete(messageId, qos);
+				return true;
+			}
+			catch (Exception ex) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("[" + this.name + "] could not acknowledge message " + messageId + ": " + ex);
+				}
+				return false;
+			}
 		}
 	}
 
@@ -483,30 +566,55 @@ public class MqttConnection extends Mqttv5ClientManager {
 			outcome.cancel(false);
 			return outcome;
 		}
-		this.connectAttempt.incrementAndGet();
+		long attempt = this.connectAttempt.incrementAndGet();
+		synchronized (this.ackLock) {
+			// a new network connection: acknowledgements of the old one are dropped from now on, and any that
+			// slipped into Paho's queue while the old one was going down is removed before the CONNECT is queued
+			this.networkConnection++;
+			current.purgeStaleFlows();
+		}
+		watch(current, outcome, attempt);
 		try {
 			current.connect(this.options, null, new MqttActionListener() {
 
 				@Override
 				public void onSuccess(IMqttToken token) {
+					if (MqttConnection.this.client != current || !MqttConnection.this.running) {
+						// stopped, or the client was discarded meanwhile: this connection is not ours
+						closeQuietly(current);
+						outcome.cancel(false);
+						return;
+					}
+					// (a CONNACK after the watchdog gave the attempt up is still a connection: it is taken, and the
+					// reconnect scheduled meanwhile finds the connection up and does nothing)
+					current.abandoned = false;
+					// before anything of ours may publish on this connection (see BufferingClient)
+					current.disableOutboundTopicAliases();
 					MqttConnection.this.sessionPresent = token.getSessionPresent();
 					MqttConnection.this.connackProperties = token.getResponseProperties();
 					// Paho calls this before connectComplete: mark the state connected now, so that whoever waits
 					// for the outcome (start()) sees it
-					MqttConnection.this.currentServerUri = current.getCurrentServerURI();
+					MqttConnection.this.currentServerUri = MqttUris.redact(current.getCurrentServerURI());
 					MqttConnection.this.connected = true;
+					MqttConnection.this.connectedAtNanos = System.nanoTime();
 					outcome.complete(null);
 				}
 
 				@Override
 				public void onFailure(IMqttToken token, Throwable exception) {
-					connectFailed(exception);
-					outcome.completeExceptionally(exception);
+					// not after the watchdog failed the attempt already, nor for a discarded client
+					if (MqttConnection.this.client == current && outcome.completeExceptionally(exception)) {
+						connectFailed(exception);
+					}
 				}
 
 			});
 		}
 		catch (MqttException ex) {
+			if (ex.getReasonCode() == MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS && current.abandoned
+					&& replaceClient(current) != null) {
+				return connectAttempt();
+			}
 			if (ex.getReasonCode() == MqttClientException.REASON_CODE_CONNECT_IN_PROGRESS
 					|| ex.getReasonCode() == MqttClientException.REASON_CODE_CLIENT_CONNECTED) {
 				outcome.complete(null);
@@ -523,6 +631,131 @@ public class MqttConnection extends Mqttv5ClientManager {
 		return outcome;
 	}
 
+	/**
+	 * The connect watchdog: no attempt may stay unfinished for longer than the connection timeout plus a margin.
+	 * Paho bounds only the TCP connect; a CONNACK that never comes (a half-open link, a broker that accepts and
+	 * hangs) or a Paho wedge would otherwise leave the application disconnected, silently, for good. An overdue
+	 * attempt counts as failed (event, back-off, next attempt, the next broker URI first), and its network
+	 * connection is closed in the background. Should Paho still consider that attempt in progress when the next one
+	 * starts, the client is discarded and a new one built on the same persistence.
+	 */
+	private void watch(BufferingClient current, CompletableFuture<Void> outcome, long attempt) {
+		ScheduledExecutorService executor = this.scheduler;
+		if (executor == null || executor.isShutdown()) {
+			return;
+		}
+		long limit = connectWatchdogMillis();
+		try {
+			ScheduledFuture<?> watchdog = executor.schedule(() -> {
+				if (outcome.isDone() || !this.running || this.client != current) {
+					return;
+				}
+				String hungUri = current.getCurrentServerURI();
+				String serverUri = MqttUris.redact(hungUri);
+				logger.warn("[" + this.name + "] connect attempt " + attempt + " to " + serverUri + " got no CONNACK "
+						+ "within " + limit + " ms (connection-timeout plus a margin); abandoning it");
+				current.abandoned = true;
+				this.abandonedAttempts.incrementAndGet();
+				rotateServerUris(hungUri);
+				Thread aborter = new Thread(() -> abortConnect(current), "mqtt-" + this.name + "-abort");
+				aborter.setDaemon(true);
+				aborter.start();
+				TimeoutException timeout = new TimeoutException(
+						"no CONNACK from " + serverUri + " within " + limit + " ms");
+				if (outcome.completeExceptionally(timeout)) {
+					connectFailed(timeout);
+				}
+			}, limit, TimeUnit.MILLISECONDS);
+			outcome.whenComplete((ignored, ex) -> watchdog.cancel(false));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("[" + this.name + "] could not watch the connect attempt: " + ex);
+		}
+	}
+
+	long connectWatchdogMillis() {
+		int seconds = this.options.getConnectionTimeout();
+		long timeout = TimeUnit.SECONDS.toMillis((seconds > 0) ? seconds : 30);
+		return timeout + Math.max(1000, timeout / 4);
+	}
+
+	// the broker URI that hung goes last, so that the next attempt tries the others first
+	private void rotateServerUris(@Nullable String hung) {
+		String[] uris = this.options.getServerURIs();
+		if (hung == null || uris == null || uris.length < 2) {
+			return;
+		}
+		List<String> rotated = new ArrayList<>(List.of(uris));
+		if (rotated.remove(hung)) {
+			rotated.add(hung);
+			this.options.setServerURIs(rotated.toArray(String[]::new));
+		}
+	}
+
+	private void abortConnect(MqttAsyncClient current) {
+		try {
+			current.disconnectForcibly(0, 100, false);
+		}
+		catch (Exception ex) {
+			logger.debug("[" + this.name + "] aborting the connect attempt failed: " + ex);
+		}
+	}
+
+	// the previous attempt was abandoned and Paho still holds it in progress: the client is wedged
+	private @Nullable BufferingClient replaceClient(BufferingClient wedged) {
+		BufferingClient fresh;
+		this.lock.lock();
+		try {
+			if (!this.running || this.client != wedged) {
+				return null;
+			}
+			logger.warn("[" + this.name + "] the MQTT client did not recover from an abandoned connect attempt; "
+					+ "discarding it and connecting with a new client on the same persistence");
+			wedged.setCallback(null);
+			try {
+				this.persistence.close();
+			}
+			catch (Exception ex) {
+				logger.debug("[" + this.name + "] closing the persistence of the discarded client failed: " + ex);
+			}
+			fresh = createClient();
+			this.client = fresh;
+			setClient(fresh);
+		}
+		finally {
+			this.lock.unlock();
+		}
+		Thread closer = new Thread(() -> closeQuietly(wedged), "mqtt-" + this.name + "-close");
+		closer.setDaemon(true);
+		closer.start();
+		return fresh;
+	}
+
+	/**
+	 * Return how many connect attempts the watchdog abandoned because no CONNACK came in time.
+	 * @return the count
+	 */
+	public long getAbandonedConnectAttempts() {
+		return this.abandonedAttempts.get();
+	}
+
+	private void closeQuietly(MqttAsyncClient current) {
+		try {
+			if (current.isConnected()) {
+				current.disconnectForcibly(0, 100, false);
+			}
+		}
+		catch (Exception ex) {
+			logger.debug("[" + this.name + "] disconnect failed: " + ex);
+		}
+		try {
+			current.close(true);
+		}
+		catch (Exception ex) {
+			logger.debug("[" + this.name + "] close failed: " + ex);
+		}
+	}
+
 	private void connectFailed(Throwable cause) {
 		if (!this.running) {
 			return;
@@ -534,6 +767,49 @@ public class MqttConnection extends Mqttv5ClientManager {
 		}
 		publish(new MqttConnectFailedEvent(this.name, this.serverUris, cause));
 		scheduleReconnect();
+	}
+
+	/** MQTT 5 reason code 0x8E: Session taken over. */
+	private static final int SESSION_TAKEN_OVER = 0x8E;
+
+	/** Short-lived connections in a row after which a session takeover is suspected and reported. */
+	private static final int TAKEOVER_SUSPECTED_AFTER = 3;
+
+	/**
+	 * Count a lost connection: one that lived less than {@link #stableConnectionMillis()} (or was taken over) keeps
+	 * the back-off growing; a stable one starts it again from the minimum delay.
+	 * @return how many short-lived connections in a row, this one included (0 when it was stable)
+	 */
+	private synchronized int lostAfter(long livedMillis, int reasonCode) {
+		if (livedMillis >= stableConnectionMillis() && reasonCode != SESSION_TAKEN_OVER) {
+			this.shortLivedLosses = 0;
+			this.connectAttempt.set(0);
+			return 0;
+		}
+		this.shortLivedLosses++;
+		if (reasonCode == SESSION_TAKEN_OVER || this.shortLivedLosses >= TAKEOVER_SUSPECTED_AFTER) {
+			// another client takes the session over each time this one connects: go straight to the longest delay
+			this.connectAttempt.set(Math.max(this.connectAttempt.get(), 31));
+		}
+		return this.shortLivedLosses;
+	}
+
+	/**
+	 * How long a connection must last to count as stable: the back-off starts again from the minimum delay only
+	 * after a stable connection.
+	 * @return the time in milliseconds
+	 */
+	long stableConnectionMillis() {
+		return Math.max(5_000, 2 * this.minReconnectDelay.toMillis());
+	}
+
+	/**
+	 * Return, during a connect callback on the event thread, the Session Present flag of the connect that is being
+	 * reported (the live {@link #isSessionPresent()} may already belong to a later connect).
+	 * @return the Session Present flag of the reported connect
+	 */
+	public boolean isSessionPresentOfReportedConnect() {
+		return this.callbackSessionPresent;
 	}
 
 	private synchronized void scheduleReconnect() {
@@ -583,14 +859,25 @@ public class MqttConnection extends Mqttv5ClientManager {
 					this.pendingReconnect = null;
 				}
 			}
-			MqttAsyncClient current = this.client;
+			BufferingClient current = this.client;
 			if (current != null) {
+				int buffered = getBufferedCount();
+				if (current.isConnecting()) {
+					// close(true) refuses a client whose connect is in progress, and the attempt could still
+					// connect afterwards and hold the session: end the attempt first
+					abortConnect(current);
+				}
 				disconnect(current);
 				try {
 					current.close(true);
 				}
 				catch (Exception ex) {
 					logger.debug("[" + this.name + "] close failed: " + ex);
+				}
+				DisconnectedBufferOptions buffer = this.bufferOptions;
+				if (buffered > 0 && buffer != null && !buffer.isPersistBuffer()) {
+					logger.warn("[" + this.name + "] " + buffered + " publishes in the offline buffer were dropped "
+							+ "at stop (set offline-buffer.persist=true with file persistence to keep them)");
 				}
 			}
 			this.connected = false;
@@ -640,7 +927,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 	// ---------------------------------------------------------------- Paho callbacks (never throw)
 
 	@Override
-	public void connectComplete(boolean ignoredPahoReconnectFlag, String serverURI) {
+	public void connectComplete(boolean ignoredPahoReconnectFlag, String pahoServerUri) {
+		String serverURI = MqttUris.redact(pahoServerUri);
 		try {
 			boolean reconnect = this.everConnected;
 			this.everConnected = true;
@@ -650,7 +938,6 @@ public class MqttConnection extends Mqttv5ClientManager {
 			if (reconnect) {
 				this.reconnects.incrementAndGet();
 			}
-			this.connectAttempt.set(0);
 			BufferingClient current = this.client;
 			if (current != null && this.bufferOptions != null) {
 				current.drainBuffer();
@@ -660,7 +947,10 @@ public class MqttConnection extends Mqttv5ClientManager {
 					+ (reconnect ? " (reconnect, " : " (") + (present ? "session present)" : "new session)"));
 			execute(() -> {
 				publishNow(new MqttConnectedEvent(this.name, serverURI, reconnect, present));
-				super.connectComplete(reconnect, serverURI);
+				// the connect callbacks (listener subscriptions, the reply subscription) must see the flag of this
+				// connect, not the live one: by the time they run another connect may have replaced it
+				this.callbackSessionPresent = present;
+				super.connectComplete(reconnect, pahoServerUri);
 			});
 		}
 		catch (Throwable ex) {
@@ -674,17 +964,17 @@ public class MqttConnection extends Mqttv5ClientManager {
 			this.connected = false;
 			this.connectedAt = null;
 			MqttException exception = response.getException();
-			int reasonCode = response.getReturnCode();
-			if (reasonCode == 0 && exception != null) {
-				reasonCode = exception.getReasonCode();
-			}
+			int reasonCode = (exception != null) ? MqttReasonCodes.reasonCode(exception) : response.getReturnCode();
+			int clientErrorCode = MqttReasonCodes.clientErrorCode(exception);
 			String reason = response.getReasonString();
 			if (reason == null && exception != null) {
 				reason = describe(exception);
 			}
 			this.lastDisconnectReasonCode = reasonCode;
+			this.lastDisconnectClientErrorCode = clientErrorCode;
 			this.lastDisconnectReason = reason;
 			this.lastDisconnectAt = Instant.now();
+			this.networkConnection++;
 			if (!this.running) {
 				return;
 			}
@@ -692,10 +982,21 @@ public class MqttConnection extends Mqttv5ClientManager {
 			if (current != null && this.bufferOptions != null) {
 				current.setResting(true);
 			}
-			logger.warn("[" + this.name + "] MQTT connection lost (reason code " + reasonCode
-					+ ((reason != null) ? ", " + reason : "") + ")"
+			long livedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - this.connectedAtNanos);
+			int shortLived = lostAfter(livedMillis, reasonCode);
+			logger.warn("[" + this.name + "] MQTT connection lost (" + MqttReasonCodes.describeLoss(reasonCode,
+					clientErrorCode) + ((reason != null) ? ", " + reason : "") + ")"
 					+ (this.automaticReconnect ? "; reconnecting" : ""));
-			publish(new MqttConnectionLostEvent(this.name, reasonCode, reason, exception));
+			if (reasonCode == SESSION_TAKEN_OVER || shortLived == TAKEOVER_SUSPECTED_AFTER) {
+				logger.error("[" + this.name + "] the broker keeps closing the connection of client id '"
+						+ getClientId() + "' soon after it connects (" + ((reasonCode == SESSION_TAKEN_OVER)
+								? "reason code 0x8E, session taken over" : shortLived + " times in a row, last: "
+										+ MqttReasonCodes.describeLoss(reasonCode, clientErrorCode))
+						+ "): another client is probably using the same client id. Give every instance its own "
+						+ "mqtt.client-id (the default adds a random suffix) and use a shared subscription to share "
+						+ "the load; reconnecting with a growing back-off meanwhile");
+			}
+			publish(new MqttConnectionLostEvent(this.name, reasonCode, reason, exception, clientErrorCode));
 			scheduleReconnect();
 		}
 		catch (Throwable ex) {
@@ -780,10 +1081,10 @@ public class MqttConnection extends Mqttv5ClientManager {
 			}
 			text.append(current.getClass().getSimpleName());
 			if (current instanceof MqttException mqtt) {
-				text.append(" (reason code ").append(mqtt.getReasonCode()).append(')');
+				text.append(" (").append(MqttReasonCodes.describe(mqtt.getReasonCode())).append(')');
 			}
 			if (current.getMessage() != null && !current.getMessage().isBlank()) {
-				text.append(": ").append(current.getMessage());
+				text.append(": ").append(MqttUris.redact(current.getMessage()));
 			}
 			current = (current.getCause() != current) ? current.getCause() : null;
 		}
@@ -802,8 +1103,60 @@ public class MqttConnection extends Mqttv5ClientManager {
 	 */
 	static final class BufferingClient extends MqttAsyncClient {
 
+		private static final @Nullable Field CONNECTION_STATE = connectionStateField();
+
+		// a connect attempt of this client was abandoned by the watchdog
+		volatile boolean abandoned;
+
 		BufferingClient(String serverUri, String clientId, MqttClientPersistence persistence) throws MqttException {
 			super(serverUri, clientId, persistence);
+		}
+
+		boolean isConnecting() {
+			return this.comms.isConnecting();
+		}
+
+		/**
+		 * Remove what an earlier network connection left in Paho's queues (a PUBACK that slipped in while the
+		 * connection was going down) before the next CONNECT is queued; only while fully disconnected. Paho's own
+		 * disconnect handling does the same (its in-flight messages are restored from the session at CONNACK).
+		 */
+		void purgeStaleFlows() {
+			if (this.comms.isDisconnected()) {
+				this.comms.getClientState().disconnected(null);
+			}
+		}
+
+		/**
+		 * Never let Paho use outbound topic aliases: it writes the alias into the packet it keeps for a resumed
+		 * session and resends it unchanged after a reconnect, when the alias no longer exists (the broker then
+		 * disconnects with a protocol error, on every reconnect); and it assigns them without a lock. Paho takes the
+		 * broker's Topic Alias Maximum from the CONNACK; this sets it back to 0 right after, on the same thread,
+		 * before the connection is reported connected to anything of the starter that publishes.
+		 */
+		void disableOutboundTopicAliases() {
+			Field field = CONNECTION_STATE;
+			if (field == null) {
+				return;
+			}
+			try {
+				((MqttConnectionState) field.get(this)).setOutgoingTopicAliasMaximum(0);
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				logger.debug("Could not switch Paho's outbound topic aliases off: " + ex);
+			}
+		}
+
+		private static @Nullable Field connectionStateField() {
+			try {
+				Field field = MqttAsyncClient.class.getDeclaredField("mqttConnection");
+				field.setAccessible(true);
+				return field;
+			}
+			catch (ReflectiveOperationException | RuntimeException ex) {
+				logger.warn("Paho's connection state is not accessible (" + ex + "); outbound topic aliases stay on");
+				return null;
+			}
 		}
 
 		void setResting(boolean resting) {

@@ -522,7 +522,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		MqttMessage message = new MqttMessage(bytes);
 		MqttProperties properties = new MqttProperties();
 		if (contentType != null) {
-			properties.setContentType(contentType.toString());
+			properties.setContentType(MqttStrings.requireValid(contentType.toString(), "content type"));
 		}
 		properties.setPayloadFormat(utf8);
 		message.setProperties(properties);
@@ -582,7 +582,10 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 				}
 			}
 			else if (!isSpringHeader(name)) {
-				properties.getUserProperties().add(new UserProperty(name, stringValue(value)));
+				MqttStrings.requireValid(name, "user property name");
+				properties.getUserProperties()
+					.add(new UserProperty(name, MqttStrings.requireValid(stringValue(value), "user property '"
+							+ MqttStrings.escape(name) + "'")));
 			}
 		}
 		message.setQos(qos);
@@ -687,11 +690,8 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 				throw new IllegalArgumentException("Invalid MQTT topic '" + topic
 						+ "': wildcards ('+', '#') are not allowed in a topic to publish to");
 			}
-			if (c == '\u0000') {
-				throw new IllegalArgumentException("Invalid MQTT topic '" + topic.replace("\u0000", "\\u0000")
-						+ "': the null character (U+0000) is not allowed");
-			}
 		}
+		MqttStrings.requireValid(topic, "MQTT topic");
 		// a char takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars): count only when it could matter
 		if (length > MAX_TOPIC_BYTES / 3) {
 			int bytes = utf8Length(topic);

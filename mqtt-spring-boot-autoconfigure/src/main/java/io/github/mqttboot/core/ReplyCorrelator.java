@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,11 +53,15 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 
 	private static final int REPLY_QOS = 1;
 
+	/** Most requests that may wait for their replies on one connection; beyond, a request fails at once. */
+	static final int MAX_PENDING = 10_000;
+
 	/**
-	 * Pending requests of every template, by correlation data. Shared so that two templates on one connection
-	 * (one reply topic, one Paho listener) still find their replies; keys are unique per correlator.
+	 * Pending requests of every template of this connection, by correlation data: the connection's map, so that two
+	 * templates on one connection (one reply topic, one Paho listener) find their replies, and nothing is shared
+	 * between connections or application contexts; keys are unique per correlator.
 	 */
-	private static final ConcurrentHashMap<String, PendingReply<?>> pending = new ConcurrentHashMap<>();
+	private final Map<String, Object> pending;
 
 	private final MqttTemplate template;
 
@@ -77,6 +82,7 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 	ReplyCorrelator(MqttTemplate template) {
 		this.template = template;
 		this.connection = template.getConnection();
+		this.pending = this.connection.pendingReplies();
 		this.keyPrefix = Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36) + ":";
 	}
 
@@ -94,7 +100,14 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 					null));
 			return reply.future;
 		}
-		pending.put(key, reply);
+		if (this.pending.size() >= MAX_PENDING) {
+			reply.future.completeExceptionally(new MqttPublishException(this.connection.getName(), topic,
+					"Request to '" + topic + "' failed: " + MAX_PENDING + " requests already wait for replies on "
+							+ "connection '" + this.connection.getName() + "'",
+					null));
+			return reply.future;
+		}
+		this.pending.put(key, reply);
 		try {
 			reply.timeout = this.template.scheduler().schedule(reply, timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
@@ -113,6 +126,9 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 			MqttProperties properties = message.getProperties();
 			properties.setResponseTopic(replyTopic);
 			properties.setCorrelationData(key.getBytes(StandardCharsets.UTF_8));
+			if (reply.future.isDone()) {
+				return; // timed out (or failed) while the reply subscription was made: nothing is sent
+			}
 			Runnable send = () -> this.template.send(topic, message).whenComplete((result, publishFailure) -> {
 				if (publishFailure != null) {
 					reply.fail(publishFailure);
@@ -173,7 +189,7 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 		}
 		String subscribed = current.getNow(topic);
 		if (topic.equals(subscribed)) {
-			if (!this.connection.isSessionPresent()) {
+			if (!this.connection.isSessionPresentOfReportedConnect()) {
 				subscribe(topic, null);
 			}
 			return;
@@ -271,7 +287,7 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 		try {
 			byte[] correlationData = message.getProperties().getCorrelationData();
 			PendingReply<?> reply = (correlationData != null)
-					? pending.remove(new String(correlationData, StandardCharsets.UTF_8)) : null;
+					? (PendingReply<?>) this.pending.remove(new String(correlationData, StandardCharsets.UTF_8)) : null;
 			if (reply != null) {
 				reply.complete(message);
 			}
@@ -298,7 +314,8 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 		if (this.callbackRegistered.compareAndSet(true, false)) {
 			this.connection.removeCallback(this);
 		}
-		pending.values().removeIf((reply) -> {
+		this.pending.values().removeIf((value) -> {
+			PendingReply<?> reply = (PendingReply<?>) value;
 			if (reply.key.startsWith(this.keyPrefix)) {
 				reply.cancelTimeout();
 				reply.future.completeExceptionally(closedException(reply.topic));
@@ -315,8 +332,8 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 				null);
 	}
 
-	static int pendingCount() {
-		return pending.size();
+	int pendingCount() {
+		return this.pending.size();
 	}
 
 	/**
@@ -388,7 +405,7 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 
 		@Override
 		public void run() {
-			if (pending.remove(this.key, this)) {
+			if (ReplyCorrelator.this.pending.remove(this.key, this)) {
 				this.future.completeExceptionally(new TimeoutException("No reply to the request on '" + this.topic
 						+ "' within " + this.timeoutValue + " (connection '"
 						+ ReplyCorrelator.this.connection.getName() + "')"));
@@ -396,7 +413,7 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 		}
 
 		void fail(Throwable failure) {
-			if (pending.remove(this.key, this)) {
+			if (ReplyCorrelator.this.pending.remove(this.key, this)) {
 				cancelTimeout();
 				this.future.completeExceptionally(failure);
 			}

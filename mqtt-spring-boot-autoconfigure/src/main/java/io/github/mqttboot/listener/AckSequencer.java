@@ -19,6 +19,8 @@ final class AckSequencer {
 
 	private final ReentrantLock lock = new ReentrantLock();
 
+	private int networkConnection; // guarded by lock
+
 	AckSequencer(MqttConnection connection) {
 		this.connection = connection;
 	}
@@ -28,12 +30,20 @@ final class AckSequencer {
 	 * @param messageId the packet identifier
 	 * @param qos the QoS, 1 or 2
 	 * @param parties how many deliveries must be done before it may be acknowledged (0: at once, in order)
+	 * @param networkConnection the network connection it arrived on; the first message of a new one forgets what
+	 * the previous one left unacknowledged (the broker redelivers it to a resumed session, or dropped it with the
+	 * old one; its acknowledgement could neither be sent in order nor hold back the new connection's forever)
 	 * @return the entry each delivery completes
 	 */
-	Entry register(int messageId, int qos, int parties) {
-		Entry entry = new Entry(messageId, qos, parties);
+	Entry register(int messageId, int qos, int parties, int networkConnection) {
+		Entry entry = new Entry(messageId, qos, parties, networkConnection);
 		this.lock.lock();
 		try {
+			if (networkConnection != this.networkConnection) {
+				// the first message of a new network connection: what the previous one left is the broker's now
+				this.networkConnection = networkConnection;
+				this.pending.clear();
+			}
 			this.pending.add(entry);
 			if (parties <= 0) {
 				release();
@@ -43,24 +53,6 @@ final class AckSequencer {
 			this.lock.unlock();
 		}
 		return entry;
-	}
-
-	/**
-	 * Forget the messages of the previous network connection: their acknowledgements can no longer be sent in
-	 * order (the broker redelivers them to a resumed session, or dropped them with the old one), and a message that
-	 * is never acknowledged must not hold back the new connection's acknowledgements forever.
-	 * @return how many messages were forgotten
-	 */
-	int reset() {
-		this.lock.lock();
-		try {
-			int forgotten = this.pending.size();
-			this.pending.clear();
-			return forgotten;
-		}
-		finally {
-			this.lock.unlock();
-		}
 	}
 
 	/**
@@ -85,7 +77,7 @@ final class AckSequencer {
 			Entry head;
 			while ((head = this.pending.peek()) != null && head.remaining.get() <= 0) {
 				this.pending.poll();
-				this.connection.acknowledge(head.messageId, head.qos);
+				this.connection.acknowledge(head.messageId, head.qos, head.networkConnection);
 			}
 		}
 		finally {
@@ -104,10 +96,13 @@ final class AckSequencer {
 
 		private final AtomicInteger remaining;
 
-		private Entry(int messageId, int qos, int parties) {
+		private final int networkConnection;
+
+		private Entry(int messageId, int qos, int parties, int networkConnection) {
 			this.messageId = messageId;
 			this.qos = qos;
 			this.remaining = new AtomicInteger(parties);
+			this.networkConnection = networkConnection;
 		}
 
 		/**

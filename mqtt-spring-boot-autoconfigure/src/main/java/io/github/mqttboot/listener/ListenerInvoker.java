@@ -50,6 +50,10 @@ final class ListenerInvoker {
 
 	private final boolean takesAcknowledgment;
 
+	private int maxUserProperties = MqttListenerSettings.DEFAULT_MAX_USER_PROPERTIES;
+
+	private long maxUserPropertiesBytes = MqttListenerSettings.DEFAULT_MAX_USER_PROPERTIES_BYTES;
+
 	@SuppressWarnings("unchecked")
 	ListenerInvoker(MqttListenerEndpoint endpoint, List<TopicTemplate> templates, MessageConverter converter,
 			@Nullable Validator validator, ConversionService conversionService,
@@ -89,6 +93,17 @@ final class ListenerInvoker {
 	}
 
 	/**
+	 * Set the limits on the user properties of one message; a message above either goes to the error handler and
+	 * the dead-letter topic like a message that cannot be converted.
+	 * @param count the most user properties
+	 * @param bytes the largest total UTF-8 size of their names and values
+	 */
+	void setUserPropertyLimits(int count, long bytes) {
+		this.maxUserProperties = count;
+		this.maxUserPropertiesBytes = bytes;
+	}
+
+	/**
 	 * Return whether the listener acknowledges by itself through an {@link MqttAcknowledgment} parameter.
 	 * @return whether it takes an acknowledgment
 	 */
@@ -104,6 +119,7 @@ final class ListenerInvoker {
 	 * @throws Exception a conversion, validation or argument resolution failure (never retried)
 	 */
 	Object[] arguments(Message<byte[]> message, MqttAcknowledgment acknowledgment) throws Exception {
+		checkInbound(message);
 		ResolvingHandlerMethod handler = this.handlerMethod;
 		if (handler != null) {
 			// provide the acknowledgment only to methods that ask for it: an Object parameter would take it too
@@ -119,6 +135,82 @@ final class ListenerInvoker {
 					+ " (content type " + message.getHeaders().get(MessageHeaders.CONTENT_TYPE) + ")");
 		}
 		return new Object[] { new GenericMessage<>(payload, message.getHeaders()) };
+	}
+
+	/**
+	 * Refuse, like a conversion failure (never retried; error handler, then dead-letter topic), a message whose
+	 * user properties exceed the limits, or whose payload is flagged UTF-8 (payload format indicator 1) but is not.
+	 */
+	private void checkInbound(Message<byte[]> message) {
+		if (!(message.getHeaders() instanceof InboundHeaders inbound)) {
+			return;
+		}
+		if (inbound.userPropertyCount > this.maxUserProperties) {
+			throw new MessageConversionException(message, "The message has " + inbound.userPropertyCount
+					+ " user properties, more than the " + this.maxUserProperties + " a listener accepts "
+					+ "(mqtt.listener.max-user-properties)");
+		}
+		if (inbound.userPropertyBytes > this.maxUserPropertiesBytes) {
+			throw new MessageConversionException(message, "The user properties of the message take "
+					+ inbound.userPropertyBytes + " bytes, more than the " + this.maxUserPropertiesBytes
+					+ " a listener accepts (mqtt.listener.max-user-properties-size)");
+		}
+		if (inbound.utf8Payload) {
+			int invalid = invalidUtf8(message.getPayload());
+			if (invalid >= 0) {
+				throw new MessageConversionException(message, "The payload is flagged as UTF-8 text (payload format "
+						+ "indicator 1) but is not valid UTF-8 (byte " + invalid + " of " + message.getPayload().length
+						+ ")");
+			}
+		}
+	}
+
+	/**
+	 * Return the index of the first byte that is not part of well-formed UTF-8, or -1.
+	 */
+	static int invalidUtf8(byte[] bytes) {
+		int i = 0;
+		int n = bytes.length;
+		while (i < n) {
+			int b = bytes[i] & 0xFF;
+			if (b < 0x80) {
+				i++;
+				continue;
+			}
+			int length;
+			int min;
+			if (b >= 0xC2 && b <= 0xDF) {
+				length = 2;
+				min = 0x80;
+			}
+			else if (b >= 0xE0 && b <= 0xEF) {
+				length = 3;
+				min = 0x800;
+			}
+			else if (b >= 0xF0 && b <= 0xF4) {
+				length = 4;
+				min = 0x10000;
+			}
+			else {
+				return i;
+			}
+			if (i + length > n) {
+				return i;
+			}
+			int code = b & (0xFF >> (length + 1));
+			for (int k = 1; k < length; k++) {
+				int c = bytes[i + k] & 0xFF;
+				if ((c & 0xC0) != 0x80) {
+					return i;
+				}
+				code = (code << 6) | (c & 0x3F);
+			}
+			if (code < min || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) {
+				return i;
+			}
+			i += length;
+		}
+		return -1;
 	}
 
 	/**
@@ -164,6 +256,12 @@ final class ListenerInvoker {
 	 */
 	private static final class InboundHeaders extends MessageHeaders {
 
+		final transient int userPropertyCount;
+
+		final transient long userPropertyBytes;
+
+		final transient boolean utf8Payload;
+
 		InboundHeaders(String topic, MqttMessage message) {
 			super(null, ID_VALUE_NONE, -1L);
 			Map<String, Object> headers = getRawHeaders();
@@ -173,11 +271,22 @@ final class ListenerInvoker {
 			headers.put(MqttHeaders.DUPLICATE, message.isDuplicate());
 			headers.put(MqttHeaders.ID, message.getId());
 			MqttProperties properties = message.getProperties();
+			int count = 0;
+			long bytes = 0;
+			boolean utf8 = false;
 			if (properties != null) {
+				utf8 = properties.getPayloadFormat();
 				List<UserProperty> userProperties = properties.getUserProperties();
 				if (userProperties != null) {
+					count = userProperties.size();
 					for (UserProperty property : userProperties) {
-						headers.put(property.getKey(), property.getValue());
+						String name = property.getKey();
+						// a publisher must not forge what the broker and the starter say: mqtt_receivedTopic (and
+						// with it every @TopicVariable), the response topic, the content type...
+						if (!isReserved(name)) {
+							headers.put(name, property.getValue());
+						}
+						bytes += utf8Length(name) + utf8Length(property.getValue());
 					}
 				}
 				putIfNotNull(headers, MqttHeaders.RESPONSE_TOPIC, properties.getResponseTopic());
@@ -185,6 +294,34 @@ final class ListenerInvoker {
 				putIfNotNull(headers, MqttHeaders.MESSAGE_EXPIRY_INTERVAL, properties.getMessageExpiryInterval());
 				putIfNotNull(headers, MessageHeaders.CONTENT_TYPE, properties.getContentType());
 			}
+			this.userPropertyCount = count;
+			this.userPropertyBytes = bytes;
+			this.utf8Payload = utf8;
+		}
+
+		private static boolean isReserved(String name) {
+			return name.startsWith(MqttHeaders.PREFIX) || switch (name) {
+				case MessageHeaders.ID, MessageHeaders.TIMESTAMP, MessageHeaders.CONTENT_TYPE,
+						MessageHeaders.REPLY_CHANNEL, MessageHeaders.ERROR_CHANNEL -> true;
+				default -> false;
+			};
+		}
+
+		private static int utf8Length(@Nullable String text) {
+			if (text == null) {
+				return 0;
+			}
+			int length = text.length();
+			for (int i = 0; i < text.length(); i++) {
+				char c = text.charAt(i);
+				if (c >= 0x800) {
+					length += Character.isSurrogate(c) ? 1 : 2;
+				}
+				else if (c >= 0x80) {
+					length++;
+				}
+			}
+			return length;
 		}
 
 		private static void putIfNotNull(Map<String, Object> headers, String name, @Nullable Object value) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttStrings;
 import io.github.mqttboot.observation.MqttObservations;
 import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
@@ -71,6 +72,8 @@ final class ListenerPublisher {
 		}
 		Observation observation = null;
 		try {
+			// the Response Topic comes from whoever sent the request: Paho would drop the connection over a bad one
+			MqttStrings.requireValid(topic, "response topic");
 			MqttMessage reply = toMqttMessage(value);
 			Object qos = request.getHeaders().get(MqttHeaders.RECEIVED_QOS);
 			reply.setQos((qos instanceof Integer level) ? level : 1);

@@ -41,6 +41,9 @@ final class MqttListenerAnnotationBeanPostProcessor
 
 	private final List<MqttListenerEndpoint> pending = new ArrayList<>();
 
+	/** Default ids handed out, with the listener each names (class, bean, method, annotation index). */
+	private final Map<String, String> defaultIds = new ConcurrentHashMap<>();
+
 	private @Nullable ConfigurableListableBeanFactory beanFactory;
 
 	private @Nullable BeanExpressionContext expressionContext;
@@ -80,7 +83,7 @@ final class MqttListenerAnnotationBeanPostProcessor
 			Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 			int index = 0;
 			for (MqttListener listener : listeners) {
-				register(endpoint(bean, targetClass, invocable, listener, index++));
+				register(endpoint(bean, beanName, targetClass, invocable, listener, index++));
 			}
 		});
 		return bean;
@@ -113,12 +116,12 @@ final class MqttListenerAnnotationBeanPostProcessor
 		return this.beanFactory.getBean(MqttListenerEndpointRegistry.BEAN_NAME, MqttListenerEndpointRegistry.class);
 	}
 
-	private MqttListenerEndpoint endpoint(Object bean, Class<?> targetClass, Method method, MqttListener listener,
-			int index) {
+	private MqttListenerEndpoint endpoint(Object bean, String beanName, Class<?> targetClass, Method method,
+			MqttListener listener, int index) {
 		String where = "Invalid @MqttListener on " + targetClass.getName() + "." + method.getName() + ": ";
 		String id = resolveString(listener.id());
 		if (!StringUtils.hasText(id)) {
-			id = targetClass.getSimpleName() + "." + method.getName() + ((index > 0) ? "-" + (index + 1) : "");
+			id = defaultId(beanName, targetClass, method, index);
 		}
 		MqttListenerEndpoint.Builder builder = MqttListenerEndpoint.builder(id)
 			.method(bean, method)
@@ -164,6 +167,45 @@ final class MqttListenerAnnotationBeanPostProcessor
 			builder.sendTo(resolveString(sendTo.value()[0]));
 		}
 		return builder.build();
+	}
+
+	/**
+	 * The default id: {@code SimpleClass.method} (API contract), made unique when another listener has it already:
+	 * {@code SimpleClass.method(ParameterTypes)} for an overload, {@code SimpleClass.method@beanName} for a second
+	 * bean of the class, {@code fully.qualified.Class.method} for a class of the same simple name in another package,
+	 * then a counter. An explicit id is never changed: a duplicate one still fails.
+	 */
+	private String defaultId(String beanName, Class<?> targetClass, Method method, int index) {
+		String suffix = (index > 0) ? "-" + (index + 1) : "";
+		String signature = method.getName() + java.util.Arrays.stream(method.getParameterTypes())
+			.map(Class::getSimpleName)
+			.collect(java.util.stream.Collectors.joining(",", "(", ")"));
+		String owner = targetClass.getName() + "\n" + beanName + "\n" + signature;
+		String id = targetClass.getSimpleName() + "." + method.getName() + suffix;
+		synchronized (this.defaultIds) {
+			String taken = this.defaultIds.putIfAbsent(id, owner);
+			if (taken == null || taken.equals(owner)) {
+				return id;
+			}
+			String[] other = taken.split("\n");
+			if (!other[0].equals(targetClass.getName())) {
+				id = targetClass.getName() + "." + method.getName() + suffix; // same simple name, other package
+			}
+			else if (!other[2].equals(signature)) {
+				id = targetClass.getSimpleName() + "." + signature + suffix; // overload
+			}
+			else {
+				id = targetClass.getSimpleName() + "." + method.getName() + "@" + beanName + suffix; // another bean
+			}
+			String unique = id;
+			for (int n = 2;; n++) {
+				taken = this.defaultIds.putIfAbsent(unique, owner);
+				if (taken == null || taken.equals(owner)) {
+					return unique;
+				}
+				unique = id + "#" + n;
+			}
+		}
 	}
 
 	private static void addTopics(List<String> topics, @Nullable Object value) {

@@ -36,10 +36,12 @@ public final class MqttListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(MqttListenerContainer.class);
 
-	private static final long OFFER_WAIT_MILLIS = 100;
+	private static final long DEAD_LETTER_RETRY_MILLIS = 500;
+
+	private static final long MAX_DEAD_LETTER_RETRY_MILLIS = 30_000;
 
 	/** Put on the queues when stopping, so that idle workers see the new state at once. */
-	private static final Delivery WAKE_UP = new Delivery("", "", new MqttMessage(), null);
+	private static final Delivery WAKE_UP = new Delivery("", "", new MqttMessage(), null, 0);
 
 	private final String id;
 
@@ -64,6 +66,16 @@ public final class MqttListenerContainer {
 	private final LongAdder processed = new LongAdder();
 
 	private final LongAdder failed = new LongAdder();
+
+	private final LongAdder droppedBeforeStart = new LongAdder();
+
+	private final LongAdder droppedQos0 = new LongAdder();
+
+	private final boolean immediateAck;
+
+	// how many messages a worker's queue takes: QoS 0 up to the queue capacity, QoS 1/2 on top of that up to the
+	// connection's Receive Maximum (they are unacknowledged while queued, so the broker never sends more)
+	private final int capacity;
 
 	private final boolean autoStartup;
 
@@ -101,10 +113,14 @@ public final class MqttListenerContainer {
 		this.deadLettered = metrics.deadLettered(connection, this.id);
 		this.observation = observation;
 		this.qos = qos;
+		this.immediateAck = settings.getAckMode() == MqttListenerSettings.AckMode.IMMEDIATE;
 		this.held = new int[concurrency];
 		this.queues = new ArrayList<>(concurrency);
+		this.capacity = settings.getQueueCapacity();
+		Integer receiveMaximum = router.connection().getConnectionInfo().getReceiveMaximum();
+		int headroom = (receiveMaximum != null && receiveMaximum > 0) ? receiveMaximum : 65_535;
 		for (int i = 0; i < concurrency; i++) {
-			this.queues.add(new ArrayBlockingQueue<>(settings.getQueueCapacity()));
+			this.queues.add(new ArrayBlockingQueue<>(this.capacity + headroom + 1));
 		}
 		this.subscriptions = router.register(this, templates, qos, endpoint.getGroup(), endpoint);
 	}
@@ -240,7 +256,9 @@ public final class MqttListenerContainer {
 			}
 			this.state = State.STOPPING;
 		}
-		this.router.unsubscribe(this.subscriptions, !shutdown || !this.router.isPersistentSession());
+		// at shutdown the subscriptions stay: a persistent session keeps them on purpose, any other session ends with
+		// the DISCONNECT that follows (an UNSUBSCRIBE sent now would race it and fail with 'not connected')
+		this.router.unsubscribe(this.subscriptions, !shutdown);
 		// wake idle workers now rather than at the end of their poll; a full queue has a busy worker, which sees
 		// the new state after its current message
 		this.queues.forEach((queue) -> queue.offer(WAKE_UP));
@@ -294,35 +312,73 @@ public final class MqttListenerContainer {
 	// ---------------------------------------------------------------- Paho's callback thread
 
 	/**
-	 * Queue a message for the worker of its topic. Waits while the queue is full (backpressure on the
-	 * connection's inbound thread); never throws.
+	 * Queue a message for the worker of its topic, without ever waiting: Paho's callback thread also completes
+	 * every publish, subscribe and connect of the connection and reads PINGRESP, so it must never wait for a
+	 * listener. A QoS 1/2 message always has room: it stays unacknowledged while queued, and the connection's
+	 * Receive Maximum bounds how many of those the broker sends. A QoS 0 message that finds the queue at capacity
+	 * is dropped (the newest, counted and logged): MQTT has no flow control for QoS 0, and dropping what arrives is
+	 * the one policy that neither blocks the connection nor disturbs the order of what is already queued.
 	 * @param subscription the topic filter the message matched
 	 * @param topic the topic
 	 * @param message the message
-	 * @param entry its acknowledgement, {@code null} for QoS 0 or immediate acknowledgement
-	 * @return whether the message was queued; {@code false} when the listener is stopped
+	 * @param entry its acknowledgement, {@code null} for QoS 0
+	 * @param networkConnection the network connection it arrived on
+	 * @return whether the listener took the message (queued it, or holds its acknowledgement back on purpose);
+	 * {@code false} when it is stopped or dropped the message, and the caller completes the acknowledgement
 	 */
-	boolean dispatch(String subscription, String topic, MqttMessage message, AckSequencer.@Nullable Entry entry) {
+	boolean dispatch(String subscription, String topic, MqttMessage message, AckSequencer.@Nullable Entry entry,
+			int networkConnection) {
 		BlockingQueue<Delivery> queue = this.queues.get((this.queues.size() == 1) ? 0 : assign(topic));
-		Delivery delivery = new Delivery(subscription, topic, message, entry);
-		boolean warned = false;
-		try {
-			while (accepts()) {
-				if (queue.offer(delivery, OFFER_WAIT_MILLIS, TimeUnit.MILLISECONDS)) {
-					return true;
-				}
-				if (!warned) {
-					warned = true;
-					logger.warn("Listener '" + this.id + "' is " + queue.size() + " messages behind; the connection "
-							+ "waits for it");
-				}
+		Delivery delivery = new Delivery(subscription, topic, message, entry, networkConnection);
+		State current = this.state;
+		if (current == State.NEW && !this.autoStartup) {
+			// a persistent session delivers to a listener that is not started (auto-startup off): hold what fits
+			// until it starts
+			if (queue.size() < this.capacity && queue.offer(delivery)) {
+				return true;
 			}
+			this.droppedBeforeStart.increment();
+			logger.warn("Listener '" + this.id + "' is not started and its queue is full: a message from '" + topic
+					+ "' is acknowledged without processing (" + this.droppedBeforeStart.sum() + " so far); "
+					+ "start the listener or unsubscribe it from the persistent session");
+			release(topic);
+			return false;
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		if (!accepts()) {
+			release(topic);
+			return false;
 		}
+		if (message.getQos() == 0) {
+			if (queue.size() < this.capacity && queue.offer(delivery)) {
+				return true;
+			}
+			this.droppedQos0.increment();
+			long dropped = this.droppedQos0.sum();
+			if (dropped == 1 || dropped % 1000 == 0) {
+				logger.warn("Listener '" + this.id + "' is " + queue.size() + " messages behind: QoS 0 messages that "
+						+ "find its queue full are dropped (" + dropped + " so far); raise its concurrency, or use "
+						+ "QoS 1 for backpressure");
+			}
+			release(topic);
+			return false;
+		}
+		if (queue.offer(delivery)) {
+			return true;
+		}
+		// only when more unacknowledged messages arrive than the Receive Maximum allows (a broker that ignores it):
+		// leave the message unacknowledged, the broker redelivers it after the next reconnect
+		logger.error("Listener '" + this.id + "' got more unacknowledged messages than the Receive Maximum allows; "
+				+ "a message from '" + topic + "' is left unacknowledged");
 		release(topic);
-		return false;
+		return true;
+	}
+
+	/**
+	 * Return how many QoS 0 messages the listener dropped because its queue was full.
+	 * @return the count
+	 */
+	public long getDroppedCount() {
+		return this.droppedQos0.sum() + this.droppedBeforeStart.sum();
 	}
 
 	/*
@@ -412,6 +468,9 @@ public final class MqttListenerContainer {
 	}
 
 	private void process(Delivery delivery) {
+		if (this.immediateAck) {
+			delivery.acknowledge(); // acknowledged when processing starts: the queue is what the broker waits for
+		}
 		long start = System.nanoTime();
 		Message<byte[]> message = ListenerInvoker.toMessage(delivery.topic, delivery.message);
 		// convert-invoke-reply-recover run in the observation's scope: the listener's logs carry the trace, and
@@ -420,6 +479,7 @@ public final class MqttListenerContainer {
 				delivery.topic, delivery.message);
 		Observation.Scope scope = (observation != null) ? observation.openScope() : null;
 		Throwable failure = null;
+		boolean abandoned = false;
 		try {
 			Object result = invokeWithRetry(message, delivery);
 			if (result != null) {
@@ -428,7 +488,7 @@ public final class MqttListenerContainer {
 		}
 		catch (Throwable ex) {
 			failure = ex;
-			recover(message, delivery, ex);
+			abandoned = interruptedByStop() || !recover(message, delivery, ex);
 		}
 		finally {
 			this.timer.record(System.nanoTime() - start, failure);
@@ -437,10 +497,20 @@ public final class MqttListenerContainer {
 				scope.close();
 			}
 			MqttObservations.stop(observation, failure);
-			if (failure != null || !this.manualAck) {
+			if (abandoned) {
+				// interrupted at the shutdown deadline (not a failure of the message), or its dead letter could not
+				// be delivered: it stays unacknowledged for the broker to redeliver
+				logger.warn("Listener '" + this.id + "' leaves a message from '" + delivery.topic + "' unacknowledged "
+						+ "for redelivery");
+			}
+			else if (failure != null || !this.manualAck) {
 				delivery.acknowledge();
 			}
 		}
+	}
+
+	private boolean interruptedByStop() {
+		return this.state != State.RUNNING && Thread.currentThread().isInterrupted();
 	}
 
 	private @Nullable Object invokeWithRetry(Message<byte[]> message, Delivery delivery) throws Exception {
@@ -475,7 +545,13 @@ public final class MqttListenerContainer {
 		}
 	}
 
-	private void recover(Message<byte[]> message, Delivery delivery, Throwable failure) {
+	/**
+	 * Hand a failed message to the error handler, else the dead-letter topic, else an ERROR log.
+	 * @return whether the message may be acknowledged: {@code false} when a dead-letter topic is configured and the
+	 * dead letter could not be delivered (retried with back-off while the message's network connection lasts and
+	 * the listener runs); the broker then redelivers the message
+	 */
+	private boolean recover(Message<byte[]> message, Delivery delivery, Throwable failure) {
 		Exception exception = (failure instanceof Exception ex) ? ex : new IllegalStateException(failure);
 		MqttListenerErrorHandler handler = this.endpoint.getErrorHandler();
 		if (handler != null) {
@@ -485,7 +561,7 @@ public final class MqttListenerContainer {
 					this.publisher.reply(this.router.connection(), message, result, this.endpoint.getSendTo(),
 							this.id);
 				}
-				return;
+				return true;
 			}
 			catch (Exception ex) {
 				if (ex != exception) {
@@ -495,17 +571,36 @@ public final class MqttListenerContainer {
 			}
 		}
 		String deadLetterTopic = this.settings.getDeadLetterTopic();
-		if (deadLetterTopic != null && this.publisher.deadLetter(this.router.connection(), deadLetterTopic,
-				delivery.topic, delivery.message, exception, this.id)) {
-			this.deadLettered.run();
-			if (logger.isDebugEnabled()) {
-				logger.debug("Listener '" + this.id + "' dead-lettered a message from '" + delivery.topic + "': "
-						+ exception);
-			}
-			return;
+		if (deadLetterTopic == null) {
+			logger.error("[" + getConnectionName() + "] listener '" + this.id + "' failed to process a message from '"
+					+ delivery.topic + "'", exception);
+			return true;
 		}
-		logger.error("[" + getConnectionName() + "] listener '" + this.id + "' failed to process a message from '"
-				+ delivery.topic + "'", exception);
+		long backOff = DEAD_LETTER_RETRY_MILLIS;
+		while (true) {
+			if (this.publisher.deadLetter(this.router.connection(), deadLetterTopic, delivery.topic, delivery.message,
+					exception, this.id)) {
+				this.deadLettered.run();
+				if (logger.isDebugEnabled()) {
+					logger.debug("Listener '" + this.id + "' dead-lettered a message from '" + delivery.topic + "': "
+							+ exception);
+				}
+				return true;
+			}
+			if (this.state != State.RUNNING || delivery.message.getQos() == 0
+					|| this.router.connection().currentNetworkConnection() != delivery.networkConnection) {
+				// the broker redelivers it to a resumed session (QoS 0: lost, and said so above)
+				return delivery.message.getQos() == 0;
+			}
+			try {
+				Thread.sleep(backOff);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			backOff = Math.min(backOff * 2, MAX_DEAD_LETTER_RETRY_MILLIS);
+		}
 	}
 
 	@Override
@@ -546,15 +641,19 @@ public final class MqttListenerContainer {
 
 		final MqttMessage message;
 
+		final int networkConnection;
+
 		private final AckSequencer.@Nullable Entry entry;
 
 		private final AtomicBoolean acknowledged = new AtomicBoolean();
 
-		Delivery(String subscription, String topic, MqttMessage message, AckSequencer.@Nullable Entry entry) {
+		Delivery(String subscription, String topic, MqttMessage message, AckSequencer.@Nullable Entry entry,
+				int networkConnection) {
 			this.subscription = subscription;
 			this.topic = topic;
 			this.message = message;
 			this.entry = entry;
+			this.networkConnection = networkConnection;
 		}
 
 		@Override

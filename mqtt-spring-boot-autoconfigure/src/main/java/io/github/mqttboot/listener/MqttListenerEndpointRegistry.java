@@ -69,6 +69,9 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 
 	private final Map<String, MqttListenerContainer> containers = new LinkedHashMap<>();
 
+	/** What registered each id (the method), so that a duplicate id names both listeners. */
+	private final Map<String, String> registeredBy = new java.util.HashMap<>();
+
 	private final Map<String, MqttMessageRouter> routers = new LinkedHashMap<>();
 
 	private final Object monitor = new Object();
@@ -120,10 +123,12 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 		synchronized (this.monitor) {
 			if (this.containers.containsKey(endpoint.getId())) {
 				throw new IllegalStateException("Invalid @MqttListener on " + endpoint.describe() + ": a listener with id '"
-						+ endpoint.getId() + "' is already registered (" + this.containers.get(endpoint.getId()) + ")");
+						+ endpoint.getId() + "' is already registered by " + this.registeredBy.get(endpoint.getId()) + " ("
+						+ this.containers.get(endpoint.getId()) + "); give each listener its own id");
 			}
 			container = createContainer(endpoint);
 			this.containers.put(endpoint.getId(), container);
+			this.registeredBy.put(endpoint.getId(), endpoint.describe());
 		}
 		if (this.running && container.isAutoStartup()) {
 			container.start();
@@ -140,6 +145,7 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 		MqttListenerContainer container;
 		synchronized (this.monitor) {
 			container = this.containers.remove(id);
+			this.registeredBy.remove(id);
 		}
 		if (container != null) {
 			container.stop();
@@ -266,9 +272,12 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 		}
 		int concurrency = (endpoint.getConcurrency() != null) ? endpoint.getConcurrency()
 				: infra.settings.getConcurrency();
-		if (concurrency < 1) {
-			throw new IllegalArgumentException(where + "concurrency must be at least 1 but was " + concurrency);
+		if (concurrency < 1 || concurrency > MqttListenerSettings.MAX_CONCURRENCY) {
+			throw new IllegalArgumentException(where + "concurrency must be between 1 and "
+					+ MqttListenerSettings.MAX_CONCURRENCY + " but was " + concurrency + " (each worker is a thread; "
+					+ "Paho delivers a connection's messages on one thread, so more workers do not add throughput)");
 		}
+		checkDeadLetterTopic(where, templates, infra.settings.getDeadLetterTopic());
 		String group = endpoint.getGroup();
 		if (group != null && (group.contains("/") || group.contains("+") || group.contains("#"))) {
 			throw new IllegalArgumentException(where + "group '" + group + "' must not contain '/', '+' or '#'");
@@ -283,6 +292,8 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 			invoker = new ListenerInvoker(endpoint, templates, infra.converter, infra.validator,
 					infra.conversionService,
 					(this.beanFactory instanceof ConfigurableBeanFactory configurable) ? configurable : null);
+			invoker.setUserPropertyLimits(infra.settings.getMaxUserProperties(),
+					infra.settings.getMaxUserPropertiesBytes());
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalArgumentException(where + ex.getMessage(), ex);
@@ -291,6 +302,32 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 				: infra.settings.isAutoStartup();
 		return new MqttListenerContainer(endpoint, templates, qos, concurrency, autoStartup, infra.settings,
 				router(connection, infra), invoker, infra.publisher, infra.metrics, infra.observation);
+	}
+
+	/**
+	 * Refuse a dead-letter topic that the listener's own filters match: every dead letter would come back to the
+	 * listener, fail again and be dead-lettered again ({@code dlq/dlq/...}) without end.
+	 */
+	private static void checkDeadLetterTopic(String where, List<TopicTemplate> templates,
+			@Nullable String deadLetterTopic) {
+		if (deadLetterTopic == null) {
+			return;
+		}
+		for (TopicTemplate template : templates) {
+			// a topic the filter matches, wildcards and template segments filled with one level
+			String sample = String.join("/", java.util.Arrays.stream(template.filter().split("/", -1))
+				.map((level) -> (level.equals("+") || level.equals("#")) ? "x" : level)
+				.toList());
+			String letter = deadLetterTopic.replace("{topic}", sample);
+			if (template.matches(letter)) {
+				throw new IllegalArgumentException(where + "the dead-letter topic '" + deadLetterTopic
+						+ "' (mqtt.listener.dead-letter.topic) lies inside the listener's own topic filter '"
+						+ template.template() + "' (a message from '" + sample + "' would be dead-lettered to '"
+						+ letter + "', which the listener receives again, without end); choose a dead-letter topic "
+						+ "outside the filter, for example 'dlq/{topic}' for a filter that does not start with a "
+						+ "wildcard");
+			}
+		}
 	}
 
 	private MqttConnection connection(MqttListenerEndpoint endpoint, String where) {
@@ -313,9 +350,9 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 					logger.warn("[" + name + "] the connection was started before the listener registry; "
 							+ "acknowledgement mode " + infra.settings.getAckMode() + " applies from its next start");
 				}
-				return new MqttMessageRouter(connection,
-						infra.settings.getAckMode() != MqttListenerSettings.AckMode.IMMEDIATE, infra.metrics,
-						this.eventPublisher, infra.scheduler);
+				// every mode acknowledges through the sequencer (immediate: when processing starts), so that what
+				// waits in the listeners' queues is always bounded by the Receive Maximum
+				return new MqttMessageRouter(connection, true, infra.metrics, this.eventPublisher, infra.scheduler);
 			});
 		}
 	}

@@ -37,6 +37,55 @@ public class MqttListenerSettings {
 
 	private boolean observationEnabled;
 
+	private int maxUserProperties = DEFAULT_MAX_USER_PROPERTIES;
+
+	private long maxUserPropertiesBytes = DEFAULT_MAX_USER_PROPERTIES_BYTES;
+
+	/** Highest concurrency of a listener: more workers than this are a typo, not a design (threads per listener). */
+	public static final int MAX_CONCURRENCY = 256;
+
+	/** Default of {@link #getMaxUserProperties()}. */
+	public static final int DEFAULT_MAX_USER_PROPERTIES = 64;
+
+	/** Default of {@link #getMaxUserPropertiesBytes()}: 16 KiB. */
+	public static final long DEFAULT_MAX_USER_PROPERTIES_BYTES = 16 * 1024;
+
+	/**
+	 * Return the most MQTT 5 user properties a listener accepts on one message.
+	 * @return the limit
+	 */
+	public int getMaxUserProperties() {
+		return this.maxUserProperties;
+	}
+
+	/**
+	 * Set the most MQTT 5 user properties a listener accepts on one message (default 64); a message with more goes
+	 * to the error handler and the dead-letter topic like a message that cannot be converted.
+	 * @param maxUserProperties at least 0
+	 */
+	public void setMaxUserProperties(int maxUserProperties) {
+		Assert.isTrue(maxUserProperties >= 0, "maxUserProperties must not be negative");
+		this.maxUserProperties = maxUserProperties;
+	}
+
+	/**
+	 * Return the largest total size (UTF-8 bytes of names and values) of the user properties of one message.
+	 * @return the limit in bytes
+	 */
+	public long getMaxUserPropertiesBytes() {
+		return this.maxUserPropertiesBytes;
+	}
+
+	/**
+	 * Set the largest total size (UTF-8 bytes of names and values) of the user properties of one message (default
+	 * 16 KiB); a larger message goes to the error handler and the dead-letter topic.
+	 * @param maxUserPropertiesBytes at least 0
+	 */
+	public void setMaxUserPropertiesBytes(long maxUserPropertiesBytes) {
+		Assert.isTrue(maxUserPropertiesBytes >= 0, "maxUserPropertiesBytes must not be negative");
+		this.maxUserPropertiesBytes = maxUserPropertiesBytes;
+	}
+
 	/**
 	 * Return whether listeners subscribe when the application starts.
 	 * @return the default auto-startup
@@ -83,7 +132,8 @@ public class MqttListenerSettings {
 	 * @param concurrency at least 1
 	 */
 	public void setConcurrency(int concurrency) {
-		Assert.isTrue(concurrency >= 1, "concurrency must be at least 1");
+		Assert.isTrue(concurrency >= 1 && concurrency <= MAX_CONCURRENCY,
+				"concurrency must be between 1 and " + MAX_CONCURRENCY);
 		this.concurrency = concurrency;
 	}
 
@@ -133,6 +183,7 @@ public class MqttListenerSettings {
 	 * @param initialInterval the initial interval
 	 */
 	public void setInitialInterval(Duration initialInterval) {
+		Assert.isTrue(!initialInterval.isNegative(), "initialInterval must not be negative");
 		this.initialInterval = initialInterval;
 	}
 
@@ -166,6 +217,7 @@ public class MqttListenerSettings {
 	 * @param maxInterval the maximum interval
 	 */
 	public void setMaxInterval(Duration maxInterval) {
+		Assert.isTrue(!maxInterval.isNegative(), "maxInterval must not be negative");
 		this.maxInterval = maxInterval;
 	}
 

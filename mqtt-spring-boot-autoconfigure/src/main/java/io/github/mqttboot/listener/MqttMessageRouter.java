@@ -1,6 +1,5 @@
 package io.github.mqttboot.listener;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttInboundHandler;
+import io.github.mqttboot.core.MqttReasonCodes;
 import io.github.mqttboot.event.MqttSubscribedEvent;
 import io.github.mqttboot.event.MqttSubscriptionFailedEvent;
 import io.github.mqttboot.event.MqttUnsubscribedEvent;
@@ -62,10 +62,6 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 	private final Map<Integer, Subscription> byIdentifier = new ConcurrentHashMap<>();
 
 	private volatile boolean closing;
-
-	// the connect time of the network connection the last message came on; only touched on Paho's callback thread,
-	// where Paho reports a new connection before the first message that arrives on it
-	private @Nullable Instant messagesConnectedAt;
 
 	// connects seen by connectComplete; only touched on the connection's event thread
 	private int connects;
@@ -126,17 +122,9 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		List<Subscription> routes = route(topic, message);
 		int qos = message.getQos();
 		AckSequencer sequencer = this.acks;
-		Instant connectedAt = this.connection.getConnectedAt();
-		if (sequencer != null && connectedAt != this.messagesConnectedAt) {
-			this.messagesConnectedAt = connectedAt;
-			int forgotten = sequencer.reset();
-			if (forgotten > 0 && logger.isDebugEnabled()) {
-				logger.debug("[" + this.connection.getName() + "] new connection: " + forgotten
-						+ " unacknowledged messages of the previous one are left to the broker");
-			}
-		}
+		int networkConnection = this.connection.currentNetworkConnection();
 		AckSequencer.Entry entry = (sequencer != null && qos > 0)
-				? sequencer.register(message.getId(), qos, routes.size()) : null;
+				? sequencer.register(message.getId(), qos, routes.size(), networkConnection) : null;
 		if (routes.isEmpty()) {
 			this.unmatched.run();
 			if (logger.isDebugEnabled()) {
@@ -149,13 +137,16 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 			boolean queued = false;
 			try {
 				subscription.received.run();
-				queued = subscription.container.dispatch(subscription.filter, topic, message, entry);
+				queued = subscription.container.dispatch(subscription.filter, topic, message, entry,
+						networkConnection);
 			}
 			catch (RuntimeException ex) {
 				logger.error("[" + this.connection.getName() + "] could not hand a message on '" + topic
 						+ "' to listener '" + subscription.container.getId() + "'", ex);
 			}
-			if (!queued && entry != null) {
+			if (!queued && entry != null && !this.closing) {
+				// a listener stopped at runtime drops what still comes for it; while the application shuts down
+				// the message stays unacknowledged, for the broker to redeliver
 				entry.done();
 			}
 		}
@@ -253,7 +244,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 	@Override
 	public void connectComplete(boolean isReconnect) {
 		this.connects++;
-		boolean sessionPresent = this.connection.isSessionPresent();
+		boolean sessionPresent = this.connection.isSessionPresentOfReportedConnect();
 		for (Subscription subscription : this.subscriptions) {
 			if (!subscription.container.isRunning()) {
 				continue;
@@ -303,14 +294,14 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 
 				@Override
 				public void onFailure(IMqttToken token, Throwable ex) {
-					int code = (ex instanceof MqttException mqtt) ? mqtt.getReasonCode() : 0x80;
+					int code = MqttReasonCodes.reasonCode(ex, 0x80);
 					MqttMessageRouter.this.connection.execute(() -> subscribeFailed(subscription, code, ex));
 				}
 
 			}, properties);
 		}
 		catch (MqttException | RuntimeException ex) {
-			int code = (ex instanceof MqttException mqtt) ? mqtt.getReasonCode() : 0x80;
+			int code = MqttReasonCodes.reasonCode(ex, 0x80);
 			subscribeFailed(subscription, code, ex);
 		}
 	}

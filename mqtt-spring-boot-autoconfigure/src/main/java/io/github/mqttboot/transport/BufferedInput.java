@@ -19,22 +19,26 @@ final class BufferedInput {
 
 	private final boolean quickAck;
 
+	private final long maximumPacketSize;
+
 	private @Nullable MqttPacketInputStream stream;
 
 	/**
 	 * @param bufferSize the read buffer in bytes
 	 * @param quickAck whether to re-arm {@code TCP_QUICKACK} after every read (see {@link QuickAck})
+	 * @param maximumPacketSize the largest inbound packet accepted, 0 for no limit
 	 */
-	BufferedInput(int bufferSize, boolean quickAck) {
+	BufferedInput(int bufferSize, boolean quickAck, long maximumPacketSize) {
 		this.bufferSize = bufferSize;
 		this.quickAck = quickAck;
+		this.maximumPacketSize = maximumPacketSize;
 	}
 
 	synchronized InputStream get(Socket socket) throws IOException {
 		MqttPacketInputStream current = this.stream;
 		if (current == null) {
 			current = new MqttPacketInputStream(socket.getInputStream(), this.bufferSize,
-					this.quickAck ? QuickAck.rearm(socket) : NOTHING);
+					this.quickAck ? QuickAck.rearm(socket) : NOTHING, this.maximumPacketSize);
 			this.stream = current;
 		}
 		return current;

@@ -26,9 +26,9 @@ final class BufferedSocket extends Socket {
 
 	private final CoalescedOutput output;
 
-	BufferedSocket(Socket delegate, int bufferSize, boolean quickAck) {
+	BufferedSocket(Socket delegate, int bufferSize, boolean quickAck, long maximumPacketSize) {
 		this.delegate = delegate;
-		this.input = new BufferedInput(bufferSize, quickAck);
+		this.input = new BufferedInput(bufferSize, quickAck, maximumPacketSize);
 		this.output = new CoalescedOutput(quickAck);
 	}
 
@@ -193,9 +193,19 @@ final class BufferedSocket extends Socket {
 		this.delegate.close();
 	}
 
+	/**
+	 * Paho stops a connection with {@code shutdownInput()} and then {@code close()}; on an SSL socket whose peer sent
+	 * no {@code close_notify} (JDK 11+) {@code shutdownInput()} throws, so Paho's {@code close()} would never run and
+	 * the socket (and its writer thread) would stay. A failed {@code shutdownInput()} therefore closes the socket.
+	 */
 	@Override
 	public void shutdownInput() throws IOException {
-		this.delegate.shutdownInput();
+		try {
+			this.delegate.shutdownInput();
+		}
+		catch (IOException | RuntimeException ex) {
+			close();
+		}
 	}
 
 	@Override

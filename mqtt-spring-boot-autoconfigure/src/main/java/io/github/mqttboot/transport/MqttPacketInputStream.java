@@ -22,6 +22,14 @@ import java.net.SocketTimeoutException;
  * {@link #read()} outside a header starts one, single-byte reads continue it until a Remaining Length byte without
  * the continuation bit (0x80) ends it; packet bodies are read with {@link #read(byte[], int, int)}. A timeout never
  * loses buffered bytes: only an empty buffer is refilled, and a refill that times out consumed nothing.
+ *
+ * <p>
+ * Since it sees every fixed header and body before Paho, it is also where hostile or broken input is stopped
+ * (Paho does not defend against it): a packet above the client's Maximum Packet Size is refused as soon as its
+ * Remaining Length is read, before Paho allocates the packet (reason code 0x95); a Remaining Length of more than four
+ * bytes, and a variable header Paho could not decode (see {@link InboundPacketCheck}), end the connection with 0x81.
+ * Each is thrown as an {@link MqttProtocolViolationException}: Paho closes the connection and the starter reports
+ * the reason code and reconnects.
  */
 final class MqttPacketInputStream extends InputStream {
 
@@ -41,15 +49,48 @@ final class MqttPacketInputStream extends InputStream {
 
 	private final Runnable afterRead;
 
+	/**
+	 * Largest packet accepted (fixed header included), 0 for the protocol's limit; negative: no checks at all (the
+	 * stream only buffers).
+	 */
+	private final long maximumPacketSize;
+
+	private int packetType;
+
+	private int packetFlags;
+
+	private int remainingLength;
+
+	private int remainingLengthBytes;
+
+	/** Body bytes Paho has yet to read of the current packet. */
+	private int bodyRemaining;
+
+	/**
+	 * The start of the current body, kept until its variable header is checked (reused across packets: it grows only
+	 * for a variable header longer than 256 bytes).
+	 */
+	private byte[] capture = new byte[256];
+
+	private int captured;
+
+	/** Whether the current body's variable header is still to be checked. */
+	private boolean capturing;
+
 	MqttPacketInputStream(InputStream in, int bufferSize) {
 		this(in, bufferSize, () -> {
 		});
 	}
 
 	MqttPacketInputStream(InputStream in, int bufferSize, Runnable afterRead) {
+		this(in, bufferSize, afterRead, -1);
+	}
+
+	MqttPacketInputStream(InputStream in, int bufferSize, Runnable afterRead, long maximumPacketSize) {
 		this.in = in;
 		this.buffer = new byte[bufferSize];
 		this.afterRead = afterRead;
+		this.maximumPacketSize = maximumPacketSize;
 	}
 
 	@Override
@@ -60,6 +101,24 @@ final class MqttPacketInputStream extends InputStream {
 		int b = this.buffer[this.position++] & 0xFF;
 		if (this.headerState == OUTSIDE_HEADER) {
 			this.headerState = AFTER_TYPE_BYTE;
+			this.packetType = b >>> 4;
+			this.packetFlags = b & 0x0F;
+			this.remainingLength = 0;
+			this.remainingLengthBytes = 0;
+			this.bodyRemaining = 0;
+			this.capturing = false;
+		}
+		else if (this.maximumPacketSize >= 0) {
+			this.remainingLength |= (b & 0x7F) << (7 * this.remainingLengthBytes);
+			this.remainingLengthBytes++;
+			if ((b & 0x80) == 0) {
+				this.headerState = OUTSIDE_HEADER; // last Remaining Length byte
+				headerComplete();
+			}
+			else if (this.remainingLengthBytes == 4) {
+				throw new MqttProtocolViolationException(MqttProtocolViolationException.MALFORMED_PACKET,
+						"The broker sent a packet whose Remaining Length has more than four bytes");
+			}
 		}
 		else if ((b & 0x80) == 0) {
 			this.headerState = OUTSIDE_HEADER; // last Remaining Length byte
@@ -79,7 +138,11 @@ final class MqttPacketInputStream extends InputStream {
 		if (buffered == 0) {
 			if (len >= this.buffer.length) {
 				// large body: read straight into the caller's array, no double copy
-				return this.in.read(b, off, len);
+				int n = this.in.read(b, off, len);
+				if (n > 0) {
+					body(b, off, n);
+				}
+				return n;
 			}
 			if (!fill(false)) {
 				return -1;
@@ -89,7 +152,64 @@ final class MqttPacketInputStream extends InputStream {
 		int n = Math.min(buffered, len);
 		System.arraycopy(this.buffer, this.position, b, off, n);
 		this.position += n;
+		body(b, off, n);
 		return n;
+	}
+
+	private void headerComplete() throws MqttProtocolViolationException {
+		long size = 1L + this.remainingLengthBytes + this.remainingLength;
+		if (this.maximumPacketSize > 0 && size > this.maximumPacketSize) {
+			throw new MqttProtocolViolationException(MqttProtocolViolationException.PACKET_TOO_LARGE, "The broker "
+					+ "sent a packet of " + size + " bytes (type " + this.packetType + "), above the client's maximum "
+					+ "packet size of " + this.maximumPacketSize + " bytes; it was refused before being read");
+		}
+		this.bodyRemaining = this.remainingLength;
+		// the variable header is at the start of the body: keep what is needed to check it (mostly tens of bytes)
+		this.capturing = this.remainingLength > 0;
+		this.captured = 0;
+	}
+
+	/**
+	 * Follow the body bytes handed to Paho; check the variable header once its bytes are there.
+	 */
+	private void body(byte[] b, int off, int n) throws MqttProtocolViolationException {
+		if (this.bodyRemaining <= 0) {
+			return;
+		}
+		this.bodyRemaining -= Math.min(n, this.bodyRemaining);
+		if (!this.capturing) {
+			return;
+		}
+		// the body is captured from its start, contiguously: this chunk continues at 'captured'
+		int available = Math.min(n, this.remainingLength - this.captured);
+		int used = 0;
+		while (true) {
+			if (this.captured == this.capture.length) {
+				this.capture = java.util.Arrays.copyOf(this.capture,
+						Math.min(this.remainingLength, this.capture.length * 2));
+			}
+			int take = Math.min(available - used, this.capture.length - this.captured);
+			System.arraycopy(b, off + used, this.capture, this.captured, take);
+			this.captured += take;
+			used += take;
+			String problem = InboundPacketCheck.check(this.packetType, this.packetFlags, this.capture, this.captured,
+					this.remainingLength);
+			if (problem == InboundPacketCheck.MORE) {
+				if (used < available) {
+					continue;
+				}
+				return; // the rest comes with the next chunk
+			}
+			this.capturing = false;
+			if (this.capture.length > 64 * 1024) {
+				this.capture = new byte[256]; // do not keep a huge variable header's buffer
+			}
+			if (problem != null) {
+				throw new MqttProtocolViolationException(MqttProtocolViolationException.MALFORMED_PACKET, "The "
+						+ "broker sent a malformed packet (type " + this.packetType + "): " + problem);
+			}
+			return;
+		}
 	}
 
 	@Override

@@ -59,17 +59,51 @@ public final class MqttSocketFactories {
 	 * @return the wrapping factory
 	 */
 	public static SocketFactory wrap(@Nullable SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize) {
+		return wrap(delegate, tcpNoDelay, inputBufferSize, -1);
+	}
+
+	/**
+	 * Wrap a socket factory, refusing inbound packets above a size.
+	 * @param delegate the factory to wrap; {@code null} for the JVM's default plain factory. An
+	 * {@link SSLSocketFactory} gives an {@link SSLSocketFactory} back, as Paho requires for {@code ssl://}.
+	 * @param tcpNoDelay whether to disable Nagle's algorithm on every socket
+	 * @param inputBufferSize bytes of read buffer per socket; {@code 0} hands Paho the socket's own stream (and then
+	 * inbound packets are neither size-checked nor validated here)
+	 * @param maximumPacketSize the largest inbound packet accepted, in bytes (the client's MQTT Maximum Packet
+	 * Size); a larger one ends the connection with reason code 0x95 before it is read. {@code 0} for no limit (the
+	 * variable header of each packet is still checked); negative for no checks at all
+	 * @return the wrapping factory
+	 */
+	public static SocketFactory wrap(@Nullable SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize,
+			long maximumPacketSize) {
 		if (inputBufferSize < 0) {
 			throw new IllegalArgumentException("inputBufferSize must not be negative: " + inputBufferSize);
 		}
 		if (delegate instanceof SSLSocketFactory ssl) {
-			return new TunedSslSocketFactory(ssl, tcpNoDelay, inputBufferSize);
+			return new TunedSslSocketFactory(ssl, tcpNoDelay, inputBufferSize, maximumPacketSize);
 		}
 		return new TunedSocketFactory((delegate != null) ? delegate : SocketFactory.getDefault(), tcpNoDelay,
-				inputBufferSize);
+				inputBufferSize, maximumPacketSize);
 	}
 
-	static Socket tune(Socket socket, boolean tcpNoDelay, int inputBufferSize) throws IOException {
+	/**
+	 * Restrict the TLS sockets of a factory to the given protocols and cipher suites (a Spring Boot SSL bundle's
+	 * options): an {@code SSLContext}'s socket factory alone offers every protocol and cipher suite the JDK enables.
+	 * @param delegate the TLS socket factory
+	 * @param protocols the protocols to enable (for example {@code TLSv1.3}); {@code null} keeps the JDK's
+	 * @param cipherSuites the cipher suites to enable; {@code null} keeps the JDK's
+	 * @return a factory that applies them to every socket, or {@code delegate} when both are {@code null}
+	 */
+	public static SSLSocketFactory withOptions(SSLSocketFactory delegate, String @Nullable [] protocols,
+			String @Nullable [] cipherSuites) {
+		if (protocols == null && cipherSuites == null) {
+			return delegate;
+		}
+		return new RestrictedSslSocketFactory(delegate, protocols, cipherSuites);
+	}
+
+	static Socket tune(Socket socket, boolean tcpNoDelay, int inputBufferSize, long maximumPacketSize)
+			throws IOException {
 		if (tcpNoDelay) {
 			socket.setTcpNoDelay(true);
 		}
@@ -77,9 +111,9 @@ public final class MqttSocketFactories {
 			return socket;
 		}
 		if (socket instanceof SSLSocket ssl) {
-			return new BufferedSslSocket(ssl, inputBufferSize, tcpNoDelay);
+			return new BufferedSslSocket(ssl, inputBufferSize, tcpNoDelay, maximumPacketSize);
 		}
-		return new BufferedSocket(socket, inputBufferSize, tcpNoDelay);
+		return new BufferedSocket(socket, inputBufferSize, tcpNoDelay, maximumPacketSize);
 	}
 
 	private static final class TunedSocketFactory extends SocketFactory {
@@ -90,36 +124,114 @@ public final class MqttSocketFactories {
 
 		private final int inputBufferSize;
 
-		TunedSocketFactory(SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize) {
+		private final long maximumPacketSize;
+
+		TunedSocketFactory(SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize, long maximumPacketSize) {
 			this.delegate = delegate;
 			this.tcpNoDelay = tcpNoDelay;
 			this.inputBufferSize = inputBufferSize;
+			this.maximumPacketSize = maximumPacketSize;
 		}
 
 		@Override
 		public Socket createSocket() throws IOException {
-			return tune(this.delegate.createSocket(), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port) throws IOException {
-			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress host, int port) throws IOException {
-			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
 				throws IOException {
-			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
+		}
+
+	}
+
+	private static final class RestrictedSslSocketFactory extends SSLSocketFactory {
+
+		private final SSLSocketFactory delegate;
+
+		private final String @Nullable [] protocols;
+
+		private final String @Nullable [] cipherSuites;
+
+		RestrictedSslSocketFactory(SSLSocketFactory delegate, String @Nullable [] protocols,
+				String @Nullable [] cipherSuites) {
+			this.delegate = delegate;
+			this.protocols = (protocols != null) ? protocols.clone() : null;
+			this.cipherSuites = (cipherSuites != null) ? cipherSuites.clone() : null;
+		}
+
+		private Socket restrict(Socket socket) {
+			if (socket instanceof SSLSocket ssl) {
+				if (this.protocols != null) {
+					ssl.setEnabledProtocols(this.protocols);
+				}
+				if (this.cipherSuites != null) {
+					ssl.setEnabledCipherSuites(this.cipherSuites);
+				}
+			}
+			return socket;
+		}
+
+		@Override
+		public String[] getDefaultCipherSuites() {
+			return (this.cipherSuites != null) ? this.cipherSuites.clone() : this.delegate.getDefaultCipherSuites();
+		}
+
+		@Override
+		public String[] getSupportedCipherSuites() {
+			return this.delegate.getSupportedCipherSuites();
+		}
+
+		@Override
+		public Socket createSocket() throws IOException {
+			return restrict(this.delegate.createSocket());
+		}
+
+		@Override
+		public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
+			return restrict(this.delegate.createSocket(socket, host, port, autoClose));
+		}
+
+		@Override
+		public Socket createSocket(String host, int port) throws IOException {
+			return restrict(this.delegate.createSocket(host, port));
+		}
+
+		@Override
+		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+			return restrict(this.delegate.createSocket(host, port, localHost, localPort));
+		}
+
+		@Override
+		public Socket createSocket(InetAddress host, int port) throws IOException {
+			return restrict(this.delegate.createSocket(host, port));
+		}
+
+		@Override
+		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+				throws IOException {
+			return restrict(this.delegate.createSocket(address, port, localAddress, localPort));
 		}
 
 	}
@@ -132,10 +244,14 @@ public final class MqttSocketFactories {
 
 		private final int inputBufferSize;
 
-		TunedSslSocketFactory(SSLSocketFactory delegate, boolean tcpNoDelay, int inputBufferSize) {
+		private final long maximumPacketSize;
+
+		TunedSslSocketFactory(SSLSocketFactory delegate, boolean tcpNoDelay, int inputBufferSize,
+				long maximumPacketSize) {
 			this.delegate = delegate;
 			this.tcpNoDelay = tcpNoDelay;
 			this.inputBufferSize = inputBufferSize;
+			this.maximumPacketSize = maximumPacketSize;
 		}
 
 		@Override
@@ -150,33 +266,39 @@ public final class MqttSocketFactories {
 
 		@Override
 		public Socket createSocket() throws IOException {
-			return tune(this.delegate.createSocket(), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
-			return tune(this.delegate.createSocket(socket, host, port, autoClose), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(socket, host, port, autoClose), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port) throws IOException {
-			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
-			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress host, int port) throws IOException {
-			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
 				throws IOException {
-			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize);
+			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize,
+					this.maximumPacketSize);
 		}
 
 	}

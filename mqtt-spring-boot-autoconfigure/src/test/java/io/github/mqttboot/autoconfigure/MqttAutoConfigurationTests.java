@@ -119,7 +119,7 @@ class MqttAutoConfigurationTests {
 			.withPropertyValues("mqtt.server-uris=tcp://127.0.0.1:1,tcp://127.0.0.1:2", "mqtt.client-id=fixed",
 					"mqtt.username=user", "mqtt.password=secret", "mqtt.clean-start=false",
 					"mqtt.session-expiry=never", "mqtt.keep-alive=15s", "mqtt.connection-timeout=1s",
-					"mqtt.receive-maximum=20", "mqtt.maximum-packet-size=256KB", "mqtt.topic-alias-maximum=10",
+					"mqtt.receive-maximum=20", "mqtt.maximum-packet-size=256KB",
 					"mqtt.request-response-information=true", "mqtt.request-problem-information=false",
 					"mqtt.user-properties.region=eu", "mqtt.will.topic=status/me", "mqtt.will.payload=offline",
 					"mqtt.will.qos=2", "mqtt.will.retained=true", "mqtt.will.delay=5s",
@@ -135,7 +135,6 @@ class MqttAutoConfigurationTests {
 				assertThat(options.getKeepAliveInterval()).isEqualTo(15);
 				assertThat(options.getReceiveMaximum()).isEqualTo(20);
 				assertThat(options.getMaximumPacketSize()).isEqualTo(256 * 1024L);
-				assertThat(options.getTopicAliasMaximum()).isEqualTo(10);
 				assertThat(options.getRequestResponseInfo()).isTrue();
 				assertThat(options.getRequestProblemInfo()).isFalse();
 				assertThat(options.getUserProperties()).singleElement()

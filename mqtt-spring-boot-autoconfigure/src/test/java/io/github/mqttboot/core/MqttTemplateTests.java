@@ -220,7 +220,36 @@ class MqttTemplateTests {
 	void publishToATopicWithTheNullCharacterThrowsBeforeSending() {
 		assertThatIllegalArgumentException().isThrownBy(() -> template().publish("a\u0000b", "x"))
 			.withMessageContaining("a\\u0000b")
-			.withMessageContaining("null character");
+			.withMessageContaining("U+0000");
+	}
+
+	@Test
+	void controlCharactersInATopicOrAHeaderThrowBeforeSendingAndTheConnectionStaysUp() throws Exception {
+		MqttConnection connection = connection((c) -> {
+		});
+		MqttTemplate template = template(connection);
+		// Paho refuses them only when its sender thread encodes the packet, and then drops the connection
+		assertThatIllegalArgumentException().isThrownBy(() -> template.publish("a\tb", "x"))
+			.withMessageContaining("MQTT topic")
+			.withMessageContaining("U+0009");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> template.publish(MessageBuilder.withPayload("x")
+				.setHeader(MqttHeaders.TOPIC, "control/ok")
+				.setHeader("note", "l1\nl2")
+				.build()))
+			.withMessageContaining("user property 'note'")
+			.withMessageContaining("U+000A");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> template.publish(MessageBuilder.withPayload("x")
+				.setHeader(MqttHeaders.TOPIC, "control/ok")
+				.setHeader(MessageHeaders.CONTENT_TYPE, "text/plain\r")
+				.build()))
+			.withMessageContaining("content type");
+		RawMqttClient spy = subscriber("control/ok");
+		template.publish("control/ok", "still here", 1, false).get(20, TimeUnit.SECONDS);
+		assertThat(spy.awaitMessage().text()).isEqualTo("still here");
+		assertThat(connection.isConnected()).isTrue();
+		assertThat(connection.getReconnectCount()).isZero();
 	}
 
 	@Test
@@ -380,7 +409,7 @@ class MqttTemplateTests {
 		Reading reading = template.request("service/echo", "x", Reading.class).exceptionally((ex) -> null)
 			.get(20, TimeUnit.SECONDS);
 		assertThat(reading).isNull(); // "echo:x" is no JSON
-		assertThat(ReplyCorrelator.pendingCount()).isZero();
+		assertThat(template.getConnection().pendingReplies()).isEmpty();
 	}
 
 	@Test
@@ -408,7 +437,7 @@ class MqttTemplateTests {
 			.havingCause()
 			.isInstanceOf(TimeoutException.class)
 			.withMessageContaining("service/nobody");
-		assertThat(ReplyCorrelator.pendingCount()).isZero();
+		assertThat(template.getConnection().pendingReplies()).isEmpty();
 	}
 
 	@Test
@@ -423,7 +452,7 @@ class MqttTemplateTests {
 			.havingCause()
 			.isInstanceOf(TimeoutException.class);
 		assertThat(replies.awaitMessage().text()).isEqualTo("late"); // the reply did come, after the timeout
-		assertThat(ReplyCorrelator.pendingCount()).isZero();
+		assertThat(template.getConnection().pendingReplies()).isEmpty();
 		assertThat(template.request("service/slow", "again", String.class, Duration.ofSeconds(10))
 			.get(20, TimeUnit.SECONDS)).isEqualTo("late");
 	}
@@ -443,7 +472,39 @@ class MqttTemplateTests {
 			assertThat(submitted.get(i).get(20, TimeUnit.SECONDS).get(20, TimeUnit.SECONDS))
 				.isEqualTo(Long.toString((long) i * i));
 		}
-		assertThat(ReplyCorrelator.pendingCount()).isZero();
+		assertThat(template.getConnection().pendingReplies()).isEmpty();
+	}
+
+	@Test
+	void aRequestThatTimedOutWhileOfflineIsNotPublishedAfterTheReconnect() throws Exception {
+		MqttConnection connection = connection((c) -> c.setBufferOptions(bufferOptions()));
+		MqttTemplate template = template(connection);
+		broker.stop();
+		await().atMost(WAIT).until(() -> !connection.isConnected());
+		CompletableFuture<String> future = template.request("service/too-late", "hi", String.class,
+				Duration.ofMillis(200));
+		assertThat(future).failsWithin(WAIT)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOf(TimeoutException.class);
+		broker.start();
+		RawMqttClient spy = subscriber("service/too-late");
+		await().atMost(WAIT).until(connection::isConnected);
+		// the request waited for the reply subscription, which the reconnect makes; nobody waits for its answer now
+		Thread.sleep(1000);
+		assertThat(spy.received()).isEmpty();
+		assertThat(connection.pendingReplies()).isEmpty();
+	}
+
+	@Test
+	void pendingRequestsBelongToTheirConnection() throws Exception {
+		MqttTemplate template = template();
+		MqttTemplate other = template();
+		CompletableFuture<String> future = template.request("service/nobody-home", "hi", String.class,
+				Duration.ofSeconds(5));
+		assertThat(template.getConnection().pendingReplies()).hasSize(1);
+		assertThat(other.getConnection().pendingReplies()).as("another connection (another context)").isEmpty();
+		future.cancel(false);
 	}
 
 	@Test

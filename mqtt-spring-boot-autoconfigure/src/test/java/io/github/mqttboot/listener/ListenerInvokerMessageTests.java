@@ -58,4 +58,20 @@ class ListenerInvokerMessageTests {
 				MqttHeaders.RECEIVED_RETAINED, MqttHeaders.DUPLICATE, MqttHeaders.ID);
 	}
 
+	@Test
+	void userPropertiesCannotForgeTheReservedHeaders() {
+		MqttMessage inbound = new MqttMessage("p".getBytes(StandardCharsets.UTF_8), 1, false, new MqttProperties());
+		inbound.getProperties()
+			.setUserProperties(List.of(new UserProperty(MqttHeaders.RECEIVED_TOPIC, "devices/victim/telemetry"),
+					new UserProperty(MqttHeaders.RESPONSE_TOPIC, "attacker/replies"),
+					new UserProperty(MessageHeaders.CONTENT_TYPE, "application/x-java-serialized-object"),
+					new UserProperty("tenant", "acme")));
+		Message<byte[]> message = ListenerInvoker.toMessage("devices/a/telemetry", inbound);
+		// before: user properties were written after the MQTT fields and overrode them, so @TopicVariable bound
+		// the forged topic and a reply went to the forged response topic
+		assertThat(message.getHeaders()).contains(entry(MqttHeaders.RECEIVED_TOPIC, "devices/a/telemetry"),
+				entry("tenant", "acme"))
+			.doesNotContainKeys(MqttHeaders.RESPONSE_TOPIC, MessageHeaders.CONTENT_TYPE);
+	}
+
 }

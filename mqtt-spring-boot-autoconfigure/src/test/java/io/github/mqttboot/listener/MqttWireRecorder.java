@@ -37,6 +37,20 @@ final class MqttWireRecorder implements AutoCloseable {
 	/** Packet ids of PUBCOMP packets from the client, in wire order. */
 	final List<Integer> completed = new CopyOnWriteArrayList<>();
 
+	/** Outbound PUBLISH packets from the client, in wire order: topic name ("" when alias-only) and topic alias. */
+	final List<OutboundPublish> outboundPublishes = new CopyOnWriteArrayList<>();
+
+	/** The types of the packets the client sent, in wire order (1 CONNECT, 3 PUBLISH, 10 UNSUBSCRIBE, ...). */
+	final List<Integer> clientPacketTypes = new CopyOnWriteArrayList<>();
+
+	/**
+	 * An outbound PUBLISH as it went over the wire.
+	 * @param topic the topic name, empty when the packet carries only a topic alias
+	 * @param topicAlias the Topic Alias property, 0 when absent
+	 */
+	record OutboundPublish(String topic, int topicAlias) {
+	}
+
 	MqttWireRecorder(int targetPort) throws IOException {
 		this.targetPort = targetPort;
 		this.server = new ServerSocket();
@@ -55,6 +69,8 @@ final class MqttWireRecorder implements AutoCloseable {
 		this.acknowledged.clear();
 		this.released.clear();
 		this.completed.clear();
+		this.outboundPublishes.clear();
+		this.clientPacketTypes.clear();
 	}
 
 	void cutAll() {
@@ -141,6 +157,12 @@ final class MqttWireRecorder implements AutoCloseable {
 
 	private void record(int header, byte[] body, boolean fromBroker) {
 		int type = header >> 4;
+		if (!fromBroker) {
+			this.clientPacketTypes.add(type);
+			if (type == 3) {
+				this.outboundPublishes.add(outboundPublish(header, body));
+			}
+		}
 		if (fromBroker && type == 3) {
 			int qos = (header >> 1) & 0x3;
 			if (qos > 0) {
@@ -157,6 +179,50 @@ final class MqttWireRecorder implements AutoCloseable {
 		else if (!fromBroker && type == 7) {
 			this.completed.add(((body[0] & 0xFF) << 8) | (body[1] & 0xFF));
 		}
+	}
+
+	// MQTT 5 PUBLISH: topic, packet id (QoS > 0), properties (length as a variable byte integer, then id/value pairs)
+	private static OutboundPublish outboundPublish(int header, byte[] body) {
+		int topicLength = ((body[0] & 0xFF) << 8) | (body[1] & 0xFF);
+		String topic = new String(body, 2, topicLength, java.nio.charset.StandardCharsets.UTF_8);
+		int position = 2 + topicLength + ((((header >> 1) & 0x3) > 0) ? 2 : 0);
+		int[] cursor = { position };
+		int propertiesLength = readVariableInt(body, cursor);
+		int end = cursor[0] + propertiesLength;
+		int alias = 0;
+		while (cursor[0] < end) {
+			int id = body[cursor[0]++] & 0xFF;
+			switch (id) {
+				case 0x01 -> cursor[0] += 1;
+				case 0x02 -> cursor[0] += 4;
+				case 0x23 -> {
+					alias = ((body[cursor[0]] & 0xFF) << 8) | (body[cursor[0] + 1] & 0xFF);
+					cursor[0] += 2;
+				}
+				case 0x03, 0x08, 0x09 -> cursor[0] += 2 + (((body[cursor[0]] & 0xFF) << 8) | (body[cursor[0] + 1] & 0xFF));
+				case 0x26 -> {
+					for (int i = 0; i < 2; i++) {
+						cursor[0] += 2 + (((body[cursor[0]] & 0xFF) << 8) | (body[cursor[0] + 1] & 0xFF));
+					}
+				}
+				case 0x0B -> readVariableInt(body, cursor);
+				default -> throw new IllegalStateException("unexpected PUBLISH property 0x" + Integer.toHexString(id));
+			}
+		}
+		return new OutboundPublish(topic, alias);
+	}
+
+	private static int readVariableInt(byte[] body, int[] cursor) {
+		int value = 0;
+		int multiplier = 1;
+		int digit;
+		do {
+			digit = body[cursor[0]++] & 0xFF;
+			value += (digit & 0x7F) * multiplier;
+			multiplier *= 128;
+		}
+		while ((digit & 0x80) != 0);
+		return value;
 	}
 
 	private static void closeQuietly(Socket socket) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttReasonCodes;
+import io.github.mqttboot.core.MqttUris;
 import io.github.mqttboot.listener.MqttListenerContainer;
 import io.github.mqttboot.listener.MqttListenerEndpointRegistry;
 import org.jspecify.annotations.Nullable;
@@ -58,12 +60,17 @@ public class MqttEndpoint {
 		boolean connected = connection.isConnected();
 		String state = !connection.isRunning() ? "STOPPED" : connected ? "CONNECTED" : "DISCONNECTED";
 		int reasonCode = connection.getLastDisconnectReasonCode();
-		return new ConnectionDescriptor(state, connection.getServerUri(),
-				Arrays.asList(connection.getServerUris().split(",")), connection.getClientId(), connected,
+		int clientErrorCode = connection.getLastDisconnectClientErrorCode();
+		String reason = connection.getLastDisconnectReason();
+		// the connection keeps its URIs redacted; redact again so that a connection subclass cannot leak them here
+		return new ConnectionDescriptor(state, MqttUris.redact(connection.getServerUri()),
+				Arrays.stream(connection.getServerUris().split(",")).map(MqttUris::redact).toList(),
+				connection.getClientId(), connected,
 				connected && connection.isSessionPresent(), connection.getInFlightCount(),
 				connection.getBufferedCount(), connection.getReconnectCount(), text(connection.getConnectedAt()),
-				(reasonCode != MqttConnection.NO_REASON_CODE) ? reasonCode : null, connection.getLastDisconnectReason(),
-				text(connection.getLastDisconnectAt()));
+				(reasonCode != MqttConnection.NO_REASON_CODE) ? reasonCode : null,
+				(clientErrorCode != MqttReasonCodes.NONE) ? clientErrorCode : null,
+				(reason != null) ? MqttUris.redact(reason) : null, text(connection.getLastDisconnectAt()));
 	}
 
 	private static ListenerDescriptor describe(MqttListenerContainer container) {
@@ -98,14 +105,16 @@ public class MqttEndpoint {
 	 * @param buffered publishes held in the offline buffer
 	 * @param reconnects how many times the connection was re-established
 	 * @param connectedAt when the current connection was established, {@code null} while disconnected
-	 * @param lastDisconnectReasonCode the reason code of the last lost connection, {@code null} if none
+	 * @param lastDisconnectReasonCode the MQTT reason code of the last lost connection, {@code null} if none
+	 * @param lastDisconnectClientErrorCode Paho's client error code of the last lost connection (for example 32109),
+	 * {@code null} if none
 	 * @param lastDisconnectReason the reason of the last lost connection, {@code null} if none
 	 * @param lastDisconnectAt when the connection was last lost, {@code null} if never
 	 */
 	public record ConnectionDescriptor(String state, String serverUri, List<String> serverUris, String clientId,
 			boolean connected, boolean sessionPresent, int inFlight, int buffered, long reconnects,
 			@Nullable String connectedAt, @Nullable Integer lastDisconnectReasonCode,
-			@Nullable String lastDisconnectReason, @Nullable String lastDisconnectAt) {
+			@Nullable Integer lastDisconnectClientErrorCode, @Nullable String lastDisconnectReason, @Nullable String lastDisconnectAt) {
 	}
 
 	/**

@@ -3,6 +3,8 @@ package io.github.mqttboot.autoconfigure.health;
 import java.time.Instant;
 
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttReasonCodes;
+import io.github.mqttboot.core.MqttUris;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -28,20 +30,25 @@ public class MqttHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		boolean connected = this.connection.isConnected();
 		builder.status(connected ? "UP" : "DOWN")
-			.withDetail("serverUri", this.connection.getServerUri())
+			.withDetail("serverUri", MqttUris.redact(this.connection.getServerUri()))
 			.withDetail("clientId", this.connection.getClientId())
 			.withDetail("connected", connected);
-		int reasonCode = this.connection.getLastDisconnectReasonCode();
-		if (reasonCode != MqttConnection.NO_REASON_CODE) {
-			builder.withDetail("lastDisconnectReasonCode", reasonCode);
+		Instant at = this.connection.getLastDisconnectAt();
+		if (at != null) {
+			// the MQTT reason code only when there is one; Paho's client error code apart from it
+			int reasonCode = this.connection.getLastDisconnectReasonCode();
+			if (reasonCode != MqttConnection.NO_REASON_CODE) {
+				builder.withDetail("lastDisconnectReasonCode", reasonCode);
+			}
+			int clientErrorCode = this.connection.getLastDisconnectClientErrorCode();
+			if (clientErrorCode != MqttReasonCodes.NONE) {
+				builder.withDetail("lastDisconnectClientErrorCode", clientErrorCode);
+			}
 			String reason = this.connection.getLastDisconnectReason();
 			if (reason != null) {
-				builder.withDetail("lastDisconnectReason", reason);
+				builder.withDetail("lastDisconnectReason", MqttUris.redact(reason));
 			}
-			Instant at = this.connection.getLastDisconnectAt();
-			if (at != null) {
-				builder.withDetail("lastDisconnectAt", at.toString());
-			}
+			builder.withDetail("lastDisconnectAt", at.toString());
 		}
 	}
 

@@ -134,7 +134,8 @@ class MqttEndpointAutoConfigurationTests {
 				await().atMost(WAIT)
 					.until(() -> endpoint.mqtt().connections().get("default").state().equals("DISCONNECTED"));
 				ConnectionDescriptor down = endpoint.mqtt().connections().get("default");
-				assertThat(down.lastDisconnectReasonCode()).isNotNull();
+				// a broker that stops without DISCONNECT gives no MQTT reason code: Paho's client code is apart
+				assertThat(down.lastDisconnectClientErrorCode()).isNotNull();
 				assertThat(down.lastDisconnectAt()).isNotNull();
 				assertThat(down.connectedAt()).isNull();
 				broker.broker().start();

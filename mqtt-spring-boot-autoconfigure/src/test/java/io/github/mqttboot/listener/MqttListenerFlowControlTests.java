@@ -1,0 +1,161 @@
+package io.github.mqttboot.listener;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.github.mqttboot.annotation.MqttListener;
+import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttTemplate;
+import io.github.mqttboot.test.EmbeddedBrokerExtension;
+import io.github.mqttboot.test.RawMqttClient;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.beans.factory.ObjectProvider;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Backpressure that never blocks Paho's callback thread (which also completes every publish of the connection and
+ * reads PINGRESP), and dead letters that must reach the broker before the failed message is acknowledged.
+ */
+class MqttListenerFlowControlTests {
+
+	@RegisterExtension
+	static final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension
+		.create((builder) -> builder.denyPublish("denied/#"));
+
+	@Test
+	void aListenerThatPublishesAndWaitsDoesNotDeadlockOnAFullQueue() throws Exception {
+		MqttListenerSettings settings = new MqttListenerSettings();
+		settings.setQueueCapacity(1);
+		ListenerTestSupport.runner(broker.getServerUri())
+			.withBean(MqttListenerSettings.class, () -> settings)
+			.withBean(Forwarder.class)
+			.run((context) -> {
+				ListenerTestSupport.awaitSubscribed(context, 1);
+				Forwarder forwarder = context.getBean(Forwarder.class);
+				long start = System.nanoTime();
+				try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+					for (int i = 0; i < 20; i++) {
+						client.publish("flow/in", "m" + i, 1, false);
+					}
+				}
+				// before: the full queue blocked Paho's callback thread, which is also the one that completes the
+				// forwarder's publish futures: each waited for its 30 s publish timeout
+				ListenerTestSupport.await().atMost(Duration.ofSeconds(15)).until(() -> forwarder.forwarded.get() == 20);
+				assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
+				assertThat(forwarder.failures).isEmpty();
+			});
+	}
+
+	@Test
+	void aQos0FloodIntoASlowListenerDropsWhatDoesNotFitAndTheConnectionKeepsWorking() throws Exception {
+		MqttListenerSettings settings = new MqttListenerSettings();
+		settings.setQueueCapacity(10);
+		ListenerTestSupport.runner(broker.getServerUri())
+			.withPropertyValues("mqtt.keep-alive=2s")
+			.withBean(MqttListenerSettings.class, () -> settings)
+			.withBean(SlowListener.class)
+			.run((context) -> {
+				ListenerTestSupport.awaitSubscribed(context, 1);
+				MqttConnection connection = context.getBean(MqttConnection.class);
+				MqttTemplate template = context.getBean(MqttTemplate.class);
+				try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+					for (int i = 0; i < 2000; i++) {
+						client.publish("flow/qos0", "m" + i, 0, false);
+					}
+					// the template's publishes on the same connection complete while the listener is far behind
+					for (int i = 0; i < 5; i++) {
+						template.publish("flow/other", "x", 1, false).get(5, TimeUnit.SECONDS);
+					}
+				}
+				MqttListenerContainer container = context.getBean(MqttListenerEndpointRegistry.class)
+					.getListenerContainer("slow");
+				ListenerTestSupport.await().until(() -> container.getDroppedCount() > 0);
+				Thread.sleep(5000); // more than two keep-alive intervals
+				assertThat(connection.isConnected()).isTrue();
+				assertThat(connection.getReconnectCount()).isZero();
+			});
+	}
+
+	@Test
+	void aMessageWhoseDeadLetterTheBrokerDeniesIsNotAcknowledgedAndComesBackAfterAReconnect() throws Exception {
+		try (MqttWireRecorder wire = new MqttWireRecorder(broker.getPort())) {
+			MqttListenerSettings settings = new MqttListenerSettings();
+			settings.setMaxAttempts(1);
+			settings.setDeadLetterTopic("denied/dlq/{topic}");
+			ListenerTestSupport.runner(wire.getUri())
+				.withPropertyValues("mqtt.client-id=flow-dead-letter", "mqtt.clean-start=false",
+						"mqtt.session-expiry=1h")
+				.withBean(MqttListenerSettings.class, () -> settings)
+				.withBean(Failing.class)
+				.run((context) -> {
+					ListenerTestSupport.awaitSubscribed(context, 1);
+					Failing failing = context.getBean(Failing.class);
+					wire.clear();
+					try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+						client.publish("flow/poison", "poison", 1, false).waitForCompletion(5000);
+					}
+					ListenerTestSupport.await().until(() -> failing.attempts.get() >= 1);
+					Thread.sleep(1500); // the dead letter is refused (0x87) and retried meanwhile
+					assertThat(wire.published).hasSize(1);
+					assertThat(wire.acknowledged).as("not acknowledged while its dead letter is refused").isEmpty();
+					wire.cutAll();
+					// the broker redelivers it to the resumed session, and the listener sees it again
+					ListenerTestSupport.await().until(() -> failing.attempts.get() >= 2);
+				});
+		}
+	}
+
+	static class Forwarder {
+
+		final AtomicInteger forwarded = new AtomicInteger();
+
+		final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+		private final ObjectProvider<MqttTemplate> template;
+
+		Forwarder(ObjectProvider<MqttTemplate> template) {
+			this.template = template;
+		}
+
+		@MqttListener(id = "forwarder", topics = "flow/in")
+		void forward(String payload) throws Exception {
+			try {
+				this.template.getObject().publish("flow/out", payload, 1, false).get(30, TimeUnit.SECONDS);
+				this.forwarded.incrementAndGet();
+			}
+			catch (Exception ex) {
+				this.failures.add(ex);
+				throw ex;
+			}
+		}
+
+	}
+
+	static class SlowListener {
+
+		@MqttListener(id = "slow", topics = "flow/qos0", qos = "0")
+		void slow(String payload) throws InterruptedException {
+			Thread.sleep(20);
+		}
+
+	}
+
+	static class Failing {
+
+		final AtomicInteger attempts = new AtomicInteger();
+
+		@MqttListener(id = "poisoned", topics = "flow/poison")
+		void fail(String payload) {
+			this.attempts.incrementAndGet();
+			throw new IllegalStateException("cannot process " + payload);
+		}
+
+	}
+
+}
