@@ -96,7 +96,7 @@ class BrokerRestartFaultTests {
 							}
 							return null;
 						}));
-						sleep(20);
+						sleep(20); // pacing: the publishes span the restart
 					}
 					futures.forEach((f) -> {
 						try {
@@ -107,7 +107,7 @@ class BrokerRestartFaultTests {
 						}
 					});
 				});
-				sleep(200);
+				sleep(200); // let the template's first publishes go out on the old connection
 				long down = System.nanoTime();
 				if (restart == Restart.KILL) {
 					broker.kill();
