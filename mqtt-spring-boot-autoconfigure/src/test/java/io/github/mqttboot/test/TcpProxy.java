@@ -22,7 +22,10 @@ import org.jspecify.annotations.Nullable;
  * A loopback TCP proxy in front of a broker, for outage tests: clients connect to {@link #getUri()}, and the test
  * {@link #cutAll() cuts every connection abruptly} (TCP RST, as when a network link dies: the broker then sends
  * the client's will message) or {@link #pause() stops listening} (new connections are refused) until
- * {@link #resume()}.
+ * {@link #resume()}. Link faults beyond a clean cut: {@link #blackHole()} stops every byte in both directions
+ * without closing anything (a half-open link, as when a NAT entry or a firewall drops a connection silently) until
+ * {@link #heal()}, and {@link #injectToClientsAndClose(byte[])} sends the clients bytes of the test's choosing (a
+ * broker-side DISCONNECT with a reason code, see {@link #disconnectPacket(int, String, String)}) and then closes.
  *
  * <pre class="code">
  * try (TcpProxy proxy = TcpProxy.start(broker.getPort())) {
@@ -55,6 +58,10 @@ public final class TcpProxy implements AutoCloseable {
 	private @Nullable ServerSocket server;
 
 	private volatile boolean closed;
+
+	private final Object gate = new Object();
+
+	private volatile boolean blackHoled;
 
 	private TcpProxy(InetSocketAddress target) {
 		this.target = target;
@@ -132,6 +139,119 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	/**
+	 * Stop forwarding in both directions without closing any socket: a half-open link. The proxy stops reading
+	 * (bytes wait in the kernel's buffers, as unacknowledged segments wait during a real outage), new connections
+	 * are accepted but not connected upstream, and nothing reaches either peer: not data, not a FIN, not a reset.
+	 * {@link #heal()} lets everything flow again, in order.
+	 */
+	public void blackHole() {
+		synchronized (this.gate) {
+			this.blackHoled = true;
+		}
+	}
+
+	/**
+	 * End a {@link #blackHole()}: held bytes, closes and new connections go through.
+	 */
+	public void heal() {
+		synchronized (this.gate) {
+			this.blackHoled = false;
+			this.gate.notifyAll();
+		}
+	}
+
+	/**
+	 * Whether the proxy black-holes the link.
+	 * @return {@code true} between {@link #blackHole()} and {@link #heal()}
+	 */
+	public boolean isBlackHoled() {
+		return this.blackHoled;
+	}
+
+	/**
+	 * Send every connected client these bytes, then close its side gracefully (FIN, so that the client reads the
+	 * bytes before it sees the end) and reset the broker side. The broker-to-client direction stops first, and
+	 * the bytes are written between two forwarded chunks; inject while the link is quiet so that no chunk ended
+	 * inside a packet.
+	 * @param bytes for example {@link #disconnectPacket(int, String, String)}
+	 * @return how many connections got the bytes
+	 */
+	public int injectToClientsAndClose(byte[] bytes) {
+		int count = 0;
+		for (Connection connection : this.connections) {
+			if (connection.inject(bytes)) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/**
+	 * An MQTT 5 DISCONNECT packet as a broker sends it.
+	 * @param reasonCode the reason code (0x8E session taken over, 0x9C use another server…)
+	 * @param reasonString a Reason String property (0x1F), or {@code null}
+	 * @param serverReference a Server Reference property (0x1C), or {@code null}
+	 * @return the packet's bytes
+	 */
+	public static byte[] disconnectPacket(int reasonCode, @Nullable String reasonString,
+			@Nullable String serverReference) {
+		java.io.ByteArrayOutputStream properties = new java.io.ByteArrayOutputStream();
+		if (serverReference != null) {
+			properties.write(0x1C);
+			writeString(properties, serverReference);
+		}
+		if (reasonString != null) {
+			properties.write(0x1F);
+			writeString(properties, reasonString);
+		}
+		java.io.ByteArrayOutputStream variable = new java.io.ByteArrayOutputStream();
+		variable.write(reasonCode);
+		writeVarInt(variable, properties.size());
+		variable.writeBytes(properties.toByteArray());
+		java.io.ByteArrayOutputStream packet = new java.io.ByteArrayOutputStream();
+		packet.write(0xE0);
+		writeVarInt(packet, variable.size());
+		packet.writeBytes(variable.toByteArray());
+		return packet.toByteArray();
+	}
+
+	private static void writeString(java.io.ByteArrayOutputStream out, String value) {
+		byte[] utf8 = value.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+		out.write(utf8.length >> 8);
+		out.write(utf8.length & 0xFF);
+		out.writeBytes(utf8);
+	}
+
+	private static void writeVarInt(java.io.ByteArrayOutputStream out, int value) {
+		int remaining = value;
+		do {
+			int digit = remaining % 128;
+			remaining /= 128;
+			out.write((remaining > 0) ? (digit | 0x80) : digit);
+		}
+		while (remaining > 0);
+	}
+
+	/**
+	 * Wait while the link is black-holed.
+	 * @return {@code false} when the proxy closed meanwhile
+	 */
+	private boolean awaitHealed() {
+		synchronized (this.gate) {
+			while (this.blackHoled && !this.closed) {
+				try {
+					this.gate.wait(100);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					return false;
+				}
+			}
+			return !this.closed;
+		}
+	}
+
+	/**
 	 * Stop listening: new connections are refused; open ones carry on.
 	 */
 	public synchronized void pause() {
@@ -165,6 +285,7 @@ public final class TcpProxy implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
+		heal();
 		pause();
 		cutAll();
 		this.threads.shutdownNow();
@@ -198,7 +319,20 @@ public final class TcpProxy implements AutoCloseable {
 						reset(client);
 						continue;
 					}
-					open(client);
+					if (this.blackHoled) {
+						// accepted by the kernel: the client believes it is connected; nothing goes upstream yet
+						this.threads.execute(() -> {
+							if (awaitHealed()) {
+								open(client);
+							}
+							else {
+								reset(client);
+							}
+						});
+					}
+					else {
+						open(client);
+					}
 				}
 				catch (IOException ex) {
 					// closed by pause() or close()
@@ -254,6 +388,9 @@ public final class TcpProxy implements AutoCloseable {
 
 		private final AtomicInteger open = new AtomicInteger(2);
 
+		/** Set once bytes were injected towards the client: the broker's bytes no longer go there. */
+		private volatile boolean injected;
+
 		Connection(Socket client, Socket upstream) {
 			this.client = client;
 			this.upstream = upstream;
@@ -264,13 +401,33 @@ public final class TcpProxy implements AutoCloseable {
 			try (InputStream in = from.getInputStream()) {
 				OutputStream out = to.getOutputStream();
 				for (int read = in.read(buffer); read >= 0; read = in.read(buffer)) {
-					out.write(buffer, 0, read);
-					out.flush();
+					awaitHealed();
+					if (to == this.client) {
+						synchronized (this) {
+							if (this.injected) {
+								continue;
+							}
+							out.write(buffer, 0, read);
+							out.flush();
+						}
+					}
+					else {
+						out.write(buffer, 0, read);
+						out.flush();
+					}
 				}
+				awaitHealed();
 				to.shutdownOutput();
 			}
 			catch (IOException ex) {
-				cut();
+				awaitHealed();
+				if (this.injected) {
+					// the client has its FIN after the injected bytes: a reset now could discard them unread
+					closeQuietly(this.upstream);
+				}
+				else {
+					cut();
+				}
 			}
 			finally {
 				if (this.open.decrementAndGet() == 0) {
@@ -279,6 +436,31 @@ public final class TcpProxy implements AutoCloseable {
 					TcpProxy.this.connections.remove(this);
 				}
 			}
+		}
+
+		boolean inject(byte[] bytes) {
+			synchronized (this) {
+				if (this.injected) {
+					return false;
+				}
+				this.injected = true;
+				try {
+					OutputStream out = this.client.getOutputStream();
+					out.write(bytes);
+					out.flush();
+				}
+				catch (IOException ex) {
+					return false;
+				}
+				try {
+					this.client.shutdownOutput();
+				}
+				catch (IOException ex) {
+					// the client read the bytes and closed first: they were delivered
+				}
+			}
+			reset(this.upstream);
+			return true;
 		}
 
 		void cut() {

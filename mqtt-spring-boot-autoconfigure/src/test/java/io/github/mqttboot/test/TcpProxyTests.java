@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,63 @@ class TcpProxyTests {
 			}
 			assertThat(proxy.getConnectionCount()).isEqualTo(1);
 		}
+	}
+
+	@Test
+	void blackHoleHoldsBytesAndNewConnectionsWithoutClosingAnythingUntilHealed() throws Exception {
+		try (ServerSocket target = listen(); TcpProxy proxy = TcpProxy.start(target.getLocalPort());
+				Socket client = connect(proxy.getPort()); Socket server = target.accept()) {
+			client.getOutputStream().write(1);
+			assertThat(server.getInputStream().read()).isEqualTo(1);
+			proxy.blackHole();
+			assertThat(proxy.isBlackHoled()).isTrue();
+			client.getOutputStream().write(2);
+			server.getOutputStream().write(3);
+			server.setSoTimeout(300);
+			client.setSoTimeout(300);
+			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> server.getInputStream().read());
+			assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> client.getInputStream().read());
+			// a new connection is accepted, but nothing reaches the target
+			try (Socket late = connect(proxy.getPort())) {
+				late.getOutputStream().write(9);
+				target.setSoTimeout(300);
+				assertThatExceptionOfType(SocketTimeoutException.class).isThrownBy(() -> target.accept().close());
+				proxy.heal();
+				server.setSoTimeout(10_000);
+				client.setSoTimeout(10_000);
+				assertThat(server.getInputStream().read()).isEqualTo(2);
+				assertThat(client.getInputStream().read()).isEqualTo(3);
+				target.setSoTimeout(10_000);
+				try (Socket lateServer = target.accept()) {
+					lateServer.setSoTimeout(10_000);
+					assertThat(lateServer.getInputStream().read()).isEqualTo(9);
+				}
+			}
+		}
+	}
+
+	@Test
+	void injectSendsTheClientBytesThenAnOrderlyEndAndResetsTheBrokerSide() throws Exception {
+		try (ServerSocket target = listen(); TcpProxy proxy = TcpProxy.start(target.getLocalPort());
+				Socket client = connect(proxy.getPort()); Socket server = target.accept()) {
+			server.setSoTimeout(10_000);
+			await().atMost(Duration.ofSeconds(10)).until(() -> proxy.getActiveConnectionCount() == 1);
+			byte[] disconnect = TcpProxy.disconnectPacket(0x8E, null, null);
+			assertThat(proxy.injectToClientsAndClose(disconnect)).isEqualTo(1);
+			assertThat(client.getInputStream().readNBytes(4)).containsExactly(0xE0, 0x02, 0x8E, 0x00);
+			assertThat(client.getInputStream().read()).isEqualTo(-1);
+			assertThatExceptionOfType(IOException.class).isThrownBy(() -> {
+				if (server.getInputStream().read() < 0) {
+					throw new IOException("end of stream");
+				}
+			});
+		}
+	}
+
+	@Test
+	void disconnectPacketCarriesTheReasonCodeAndProperties() {
+		assertThat(TcpProxy.disconnectPacket(0x9C, "moved", "other:1883")).containsExactly(0xE0, 23, 0x9C, 21, 0x1C,
+				0, 10, 'o', 't', 'h', 'e', 'r', ':', '1', '8', '8', '3', 0x1F, 0, 5, 'm', 'o', 'v', 'e', 'd');
 	}
 
 	private static ServerSocket listen() throws IOException {
