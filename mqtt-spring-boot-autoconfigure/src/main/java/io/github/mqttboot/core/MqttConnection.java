@@ -28,6 +28,7 @@ import org.eclipse.paho.mqttv5.client.MqttClientPersistence;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
 import org.eclipse.paho.mqttv5.client.internal.MqttConnectionState;
+import org.eclipse.paho.mqttv5.client.internal.NetworkModule;
 import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.common.MqttException;
@@ -678,7 +679,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 	 * The link watchdog of a connection: Paho notices a half-open link (nothing arrives, nothing fails) only when a
 	 * ping it sent went unanswered for a whole keep-alive interval, and it schedules its checks from outbound
 	 * activity, so a dead link took up to twice the keep-alive to be noticed. Every tenth of the keep-alive this
-	 * looks at how long nothing arrived: after one keep-alive it has Paho send its ping now, after 1.4 times the
+	 * looks at how long nothing arrived: after one keep-alive it has Paho send its ping now, after 1.3 times the
 	 * keep-alive with the ping unanswered it closes the connection (and the reconnect begins).
 	 */
 	private void watchLink(BufferingClient current) {
@@ -708,7 +709,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 			if (!current.isPingOutstanding()) {
 				current.pingNow();
 			}
-			else if (silence >= keepAliveNanos * 14 / 10) {
+			else if (silence >= keepAliveNanos * 13 / 10) {
 				ScheduledFuture<?> task = self[0];
 				if (task != null) {
 					task.cancel(false);
@@ -716,7 +717,10 @@ public class MqttConnection extends Mqttv5ClientManager {
 				logger.warn("[" + this.name + "] nothing arrived from the broker for "
 						+ TimeUnit.NANOSECONDS.toMillis(silence) + " ms and the ping is unanswered (keep-alive "
 						+ this.options.getKeepAliveInterval() + " s): the link is dead, closing the connection");
-				Thread closer = new Thread(() -> abortConnect(current), "mqtt-" + this.name + "-abort");
+				// close the socket under Paho: its receiver fails, and Paho reports the loss like any other (a
+				// disconnectForcibly would end the connection without telling the callback, and nothing would
+				// reconnect)
+				Thread closer = new Thread(current::dropNetworkConnection, "mqtt-" + this.name + "-drop");
 				closer.setDaemon(true);
 				closer.start();
 			}
@@ -1175,6 +1179,20 @@ public class MqttConnection extends Mqttv5ClientManager {
 		boolean isPingOutstanding() {
 			Object outstanding = this.comms.getClientState().getDebug().get("pingoutstanding");
 			return outstanding instanceof Integer count && count > 0;
+		}
+
+		// close the current network connection under Paho, as a broken link would
+		void dropNetworkConnection() {
+			try {
+				NetworkModule[] modules = this.comms.getNetworkModules();
+				int index = this.comms.getNetworkModuleIndex();
+				if (modules != null && index >= 0 && index < modules.length && modules[index] != null) {
+					modules[index].stop();
+				}
+			}
+			catch (Exception ex) {
+				logger.debug("Could not close the network connection: " + ex);
+			}
 		}
 
 		// a ping now, when nothing arrived for a keep-alive interval (Paho's own check decides)

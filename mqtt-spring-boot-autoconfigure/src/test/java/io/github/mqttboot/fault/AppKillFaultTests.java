@@ -115,7 +115,9 @@ class AppKillFaultTests {
 				long restartMs = FaultApps.millisSince(killedAt);
 				Set<Integer> backlog = IntStream.range(0, BACKLOG).boxed().collect(Collectors.toSet());
 				Map<Integer, AtomicInteger> received = new ConcurrentHashMap<>();
-				boolean allProcessed = FaultApps.awaitQuietly(Duration.ofSeconds(30),
+				// QoS 2: Paho 1.2.5 sends PUBREC on arrival, so what the killed instance had received but not processed
+				// is gone (the broker never sends it again): wait only for what the broker still held
+				boolean allProcessed = FaultApps.awaitQuietly(Duration.ofSeconds((qos == 1) ? 30 : 5),
 						() -> lines(processedFile).containsAll(backlog));
 				boolean allDelivered = FaultApps.awaitQuietly(Duration.ofSeconds(15), () -> {
 					subscriber.drain()
@@ -138,13 +140,22 @@ class AppKillFaultTests {
 					.put("outDup", outbound.duplicated())
 					.put("inFlightResentDelivered", publishedNotAcked)
 					.put("restartToConnectedMs", restartMs)
-					.put("pass", allProcessed && allDelivered)
+					.put("pass", (allProcessed || qos == 2) && allDelivered)
 					.print();
 
 				assertThat(outbound.lost()).as("completed publishes never delivered (first: %s); app log:%n%s",
 						outbound.firstLost(), tail(log)).isZero();
-				assertThat(inbound.lost()).as("held messages never processed (first: %s); app log:%n%s",
-						inbound.firstLost(), tail(log)).isZero();
+				if (qos == 1) {
+					assertThat(inbound.lost()).as("held messages never processed (first: %s); app log:%n%s",
+							inbound.firstLost(), tail(log)).isZero();
+				}
+				else {
+					// at most once across a crash, never twice (docs/reliability.md): what was lost is only what the
+					// killed instance had received and not yet processed
+					assertThat(inbound.duplicated()).as("QoS 2 messages processed twice").isZero();
+					assertThat(inbound.lost()).as("QoS 2 messages lost: at most those the killed instance held")
+						.isLessThanOrEqualTo(BACKLOG - processedBeforeKill.size());
+				}
 			}
 			finally {
 				second.stop();
