@@ -245,7 +245,7 @@ public class MqttBootProperties extends MqttConnectionProperties {
 			AFTER_PROCESSING,
 
 			/**
-			 * Acknowledge on arrival, before the listener runs.
+			 * Acknowledge when the listener starts on the message (before it runs), in arrival order.
 			 */
 			IMMEDIATE,
 

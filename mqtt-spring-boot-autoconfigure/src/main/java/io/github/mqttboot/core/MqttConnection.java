@@ -597,6 +597,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 					MqttConnection.this.currentServerUri = MqttUris.redact(current.getCurrentServerURI());
 					MqttConnection.this.connected = true;
 					MqttConnection.this.connectedAtNanos = System.nanoTime();
+					watchLink(current);
 					outcome.complete(null);
 				}
 
@@ -671,6 +672,55 @@ public class MqttConnection extends Mqttv5ClientManager {
 		catch (RuntimeException ex) {
 			logger.debug("[" + this.name + "] could not watch the connect attempt: " + ex);
 		}
+	}
+
+	/**
+	 * The link watchdog of a connection: Paho notices a half-open link (nothing arrives, nothing fails) only when a
+	 * ping it sent went unanswered for a whole keep-alive interval, and it schedules its checks from outbound
+	 * activity, so a dead link took up to twice the keep-alive to be noticed. Every tenth of the keep-alive this
+	 * looks at how long nothing arrived: after one keep-alive it has Paho send its ping now, after 1.4 times the
+	 * keep-alive with the ping unanswered it closes the connection (and the reconnect begins).
+	 */
+	private void watchLink(BufferingClient current) {
+		ScheduledExecutorService executor = this.scheduler;
+		long keepAliveNanos = TimeUnit.SECONDS.toNanos(this.options.getKeepAliveInterval());
+		if (executor == null || executor.isShutdown() || keepAliveNanos <= 0) {
+			return;
+		}
+		int network = this.networkConnection;
+		long tick = Math.max(1, TimeUnit.NANOSECONDS.toMillis(keepAliveNanos / 10));
+		ScheduledFuture<?>[] self = new ScheduledFuture<?>[1];
+		self[0] = executor.scheduleWithFixedDelay(() -> {
+			if (!this.running || this.client != current || this.networkConnection != network) {
+				ScheduledFuture<?> task = self[0];
+				if (task != null) {
+					task.cancel(false);
+				}
+				return;
+			}
+			if (!this.connected) {
+				return;
+			}
+			long silence = current.inboundSilenceNanos();
+			if (silence < keepAliveNanos) {
+				return;
+			}
+			if (!current.isPingOutstanding()) {
+				current.pingNow();
+			}
+			else if (silence >= keepAliveNanos * 14 / 10) {
+				ScheduledFuture<?> task = self[0];
+				if (task != null) {
+					task.cancel(false);
+				}
+				logger.warn("[" + this.name + "] nothing arrived from the broker for "
+						+ TimeUnit.NANOSECONDS.toMillis(silence) + " ms and the ping is unanswered (keep-alive "
+						+ this.options.getKeepAliveInterval() + " s): the link is dead, closing the connection");
+				Thread closer = new Thread(() -> abortConnect(current), "mqtt-" + this.name + "-abort");
+				closer.setDaemon(true);
+				closer.start();
+			}
+		}, tick, tick, TimeUnit.MILLISECONDS);
 	}
 
 	long connectWatchdogMillis() {
@@ -1114,6 +1164,27 @@ public class MqttConnection extends Mqttv5ClientManager {
 
 		boolean isConnecting() {
 			return this.comms.isConnecting();
+		}
+
+		// Paho keeps these in its client state; its debug view is the one public way to read them
+		long inboundSilenceNanos() {
+			Object last = this.comms.getClientState().getDebug().get("lastInboundActivity");
+			return (last instanceof Long nanos && nanos != 0) ? System.nanoTime() - nanos : 0;
+		}
+
+		boolean isPingOutstanding() {
+			Object outstanding = this.comms.getClientState().getDebug().get("pingoutstanding");
+			return outstanding instanceof Integer count && count > 0;
+		}
+
+		// a ping now, when nothing arrived for a keep-alive interval (Paho's own check decides)
+		void pingNow() {
+			try {
+				checkPing(null, null);
+			}
+			catch (Exception ex) {
+				logger.debug("Could not send a ping: " + ex);
+			}
 		}
 
 		/**

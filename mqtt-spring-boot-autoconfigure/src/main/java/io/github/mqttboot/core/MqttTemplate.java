@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.github.mqttboot.observation.MqttObservations;
+import io.github.mqttboot.transport.MqttSocketFactories;
 import io.github.mqttboot.observation.MqttPublishObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
@@ -69,6 +70,9 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 	private static final long MAX_MESSAGE_EXPIRY = 0xFFFF_FFFFL;
 
 	private static final int FIRST_FAILURE_REASON_CODE = 0x80;
+
+	/** MQTT 5 reason code 0x95: Packet too large. */
+	private static final int PACKET_TOO_LARGE = 0x95;
 
 	private final MqttConnection connection;
 
@@ -324,6 +328,17 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 					+ "' is not connected (and the offline buffer is off)", null);
 			return publication.future;
 		}
+		long maximum = brokerMaximumPacketSize();
+		if (maximum > 0 && message.getPayload().length + 2L * topic.length() > maximum - 1024) {
+			long size = encodedSize(topic, message);
+			if (size > maximum) {
+				// Paho does not check it: the broker would disconnect (0x95), and a persistent session would resend
+				// the packet, and be disconnected again, after every reconnect
+				publication.fail(PACKET_TOO_LARGE, "the PUBLISH packet would be " + size + " bytes, more than the "
+						+ "broker's Maximum Packet Size of " + maximum + " bytes", null);
+				return publication.future;
+			}
+		}
 		try {
 			this.publishTimeouts.track(publication);
 		}
@@ -333,6 +348,48 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		}
 		dispatch(publication);
 		return publication.future;
+	}
+
+	private long brokerMaximumPacketSize() {
+		MqttProperties connack = this.connection.getConnackProperties();
+		Long maximum = (connack != null) ? connack.getMaximumPacketSize() : null;
+		return (maximum != null) ? maximum : 0;
+	}
+
+	/**
+	 * The size of the PUBLISH packet Paho will write for a message: fixed header, topic, packet identifier,
+	 * properties (those the template sets) and payload.
+	 */
+	static long encodedSize(String topic, MqttMessage message) {
+		long properties = 0;
+		MqttProperties source = message.getProperties();
+		if (source != null) {
+			if (source.getPayloadFormat()) {
+				properties += 2;
+			}
+			if (source.getMessageExpiryInterval() != null) {
+				properties += 5;
+			}
+			if (source.getContentType() != null) {
+				properties += 3 + utf8Length(source.getContentType());
+			}
+			if (source.getResponseTopic() != null) {
+				properties += 3 + utf8Length(source.getResponseTopic());
+			}
+			if (source.getCorrelationData() != null) {
+				properties += 3 + source.getCorrelationData().length;
+			}
+			for (UserProperty property : source.getUserProperties()) {
+				properties += 5 + utf8Length(property.getKey()) + utf8Length(property.getValue());
+			}
+		}
+		long remaining = 2 + utf8Length(topic) + ((message.getQos() > 0) ? 2 : 0) + variableIntSize(properties)
+				+ properties + message.getPayload().length;
+		return 1 + variableIntSize(remaining) + remaining;
+	}
+
+	private static int variableIntSize(long value) {
+		return (value < 128) ? 1 : (value < 16_384) ? 2 : (value < 2_097_152) ? 3 : 4;
 	}
 
 	/*
@@ -879,6 +936,12 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 				}
 				MqttProperties response = token.getResponseProperties();
 				String reasonString = (response != null) ? response.getReasonString() : null;
+				if (reasonString != null && reasonString.startsWith(MqttSocketFactories.REFUSED_QOS2_PREFIX)) {
+					// a PUBREC the broker refused the QoS 2 publish with, handed to Paho as a PUBCOMP (see there)
+					reasonCode = Integer.parseInt(
+							reasonString.substring(MqttSocketFactories.REFUSED_QOS2_PREFIX.length()), 16);
+					reasonString = null;
+				}
 				if (reasonCode >= FIRST_FAILURE_REASON_CODE) {
 					fail(reasonCode, "the broker rejected it with reason code 0x" + Integer.toHexString(reasonCode)
 							+ ((reasonString != null) ? " (" + reasonString + ")" : ""), null);

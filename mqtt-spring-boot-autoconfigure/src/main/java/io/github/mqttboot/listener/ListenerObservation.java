@@ -2,7 +2,6 @@ package io.github.mqttboot.listener;
 
 import io.github.mqttboot.observation.MqttObservations;
 import io.github.mqttboot.observation.MqttProcessObservationConvention;
-import io.github.mqttboot.observation.MqttPublishObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -11,25 +10,22 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 
 /**
- * Whether and how listeners observe their work: processing, and the replies and dead letters they publish. Looked
- * up once; when observation is off every method returns {@code null} at the cost of one field read.
+ * Whether and how listeners observe their processing (the replies and dead letters they publish go through the
+ * connection's template, which observes them as publishes, children of the processing). Looked up once; when
+ * observation is off every method returns {@code null} at the cost of one field read.
  */
 final class ListenerObservation {
 
-	static final ListenerObservation OFF = new ListenerObservation(null, null, null);
+	static final ListenerObservation OFF = new ListenerObservation(null, null);
 
 	private final @Nullable ObservationRegistry registry;
 
 	private final @Nullable MqttProcessObservationConvention processConvention;
 
-	private final @Nullable MqttPublishObservationConvention publishConvention;
-
 	private ListenerObservation(@Nullable ObservationRegistry registry,
-			@Nullable MqttProcessObservationConvention processConvention,
-			@Nullable MqttPublishObservationConvention publishConvention) {
+			@Nullable MqttProcessObservationConvention processConvention) {
 		this.registry = registry;
 		this.processConvention = processConvention;
-		this.publishConvention = publishConvention;
 	}
 
 	/**
@@ -43,8 +39,7 @@ final class ListenerObservation {
 			return OFF;
 		}
 		return new ListenerObservation(factory.getBeanProvider(ObservationRegistry.class).getIfUnique(),
-				factory.getBeanProvider(MqttProcessObservationConvention.class).getIfUnique(),
-				factory.getBeanProvider(MqttPublishObservationConvention.class).getIfUnique());
+				factory.getBeanProvider(MqttProcessObservationConvention.class).getIfUnique());
 	}
 
 	@Nullable Observation startProcess(String connection, String listenerId, String subscription, String topic,
@@ -52,12 +47,6 @@ final class ListenerObservation {
 		ObservationRegistry current = this.registry;
 		return (current != null) ? MqttObservations.startProcess(current, this.processConvention, connection,
 				listenerId, subscription, topic, message) : null;
-	}
-
-	@Nullable Observation startPublish(String connection, String topic, MqttMessage message) {
-		ObservationRegistry current = this.registry;
-		return (current != null)
-				? MqttObservations.startPublish(current, this.publishConvention, connection, topic, message) : null;
 	}
 
 }

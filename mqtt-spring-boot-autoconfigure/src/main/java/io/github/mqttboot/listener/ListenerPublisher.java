@@ -1,36 +1,33 @@
 package io.github.mqttboot.listener;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttStrings;
-import io.github.mqttboot.observation.MqttObservations;
-import io.micrometer.observation.Observation;
+import io.github.mqttboot.core.MqttTemplate;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.eclipse.paho.mqttv5.client.IMqttToken;
-import org.eclipse.paho.mqttv5.client.MqttActionListener;
-import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.integration.mqtt.support.MqttHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
-import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.converter.MessageConverter;
-import org.springframework.util.MimeTypeUtils;
+import org.springframework.messaging.support.MessageBuilder;
 
 /**
- * Publishes what listeners produce through the connection's Paho client: replies (to the request's Response Topic
- * with its Correlation Data, or a fixed topic) and dead letters (the original message plus error details in user
- * properties). Payloads are converted like the template's: {@code byte[]} as is, {@code String} as UTF-8
- * {@code text/plain}, anything else as JSON through the shared converter.
+ * Publishes what listeners produce: replies (to the request's Response Topic with its Correlation Data, or a fixed
+ * topic) and dead letters (the original message plus error details in user properties). Both go through the
+ * {@link MqttTemplate} of the listener's connection, the one outbound path of the connection: inside the broker's
+ * Receive Maximum, with the template's conversion and header mapping (a JSON reply carries the payload format
+ * indicator like any JSON publish), its checks, its publish timeout, its future, its observation.
  */
 final class ListenerPublisher {
 
@@ -40,20 +37,22 @@ final class ListenerPublisher {
 
 	private static final int MAX_EXCEPTION_MESSAGE = 1024;
 
-	private static final MessageHeaders JSON = new MessageHeaders(
-			Map.of(MessageHeaders.CONTENT_TYPE, MimeTypeUtils.APPLICATION_JSON));
+	private final @Nullable ListableBeanFactory beanFactory;
 
 	private final MessageConverter converter;
 
-	private final ListenerObservation observations;
+	// the template of each connection: the application's (auto-configured) one, else one of our own
+	private final Map<String, MqttTemplate> templates = new ConcurrentHashMap<>();
 
-	ListenerPublisher(MessageConverter converter, ListenerObservation observations) {
+	private final Map<String, MqttTemplate> ownTemplates = new ConcurrentHashMap<>();
+
+	ListenerPublisher(@Nullable ListableBeanFactory beanFactory, MessageConverter converter) {
+		this.beanFactory = beanFactory;
 		this.converter = converter;
-		this.observations = observations;
 	}
 
 	/**
-	 * Publish a listener's return value; never throws (a failure is logged).
+	 * Publish a listener's return value; never throws (a failure, now or when the broker answers, is logged).
 	 * @param connection the connection the request came from
 	 * @param request the request
 	 * @param value the return value
@@ -70,38 +69,26 @@ final class ListenerPublisher {
 			}
 			return;
 		}
-		Observation observation = null;
 		try {
 			// the Response Topic comes from whoever sent the request: Paho would drop the connection over a bad one
 			MqttStrings.requireValid(topic, "response topic");
-			MqttMessage reply = toMqttMessage(value);
 			Object qos = request.getHeaders().get(MqttHeaders.RECEIVED_QOS);
-			reply.setQos((qos instanceof Integer level) ? level : 1);
+			MessageBuilder<Object> reply = MessageBuilder.withPayload(value)
+				.setHeader(MqttHeaders.TOPIC, topic)
+				.setHeader(MqttHeaders.QOS, (qos instanceof Integer level) ? level : 1)
+				.setHeader(MqttHeaders.RETAINED, false);
 			Object correlation = request.getHeaders().get(MqttHeaders.CORRELATION_DATA);
 			if (correlation instanceof byte[] data) {
-				reply.getProperties().setCorrelationData(data);
+				reply.setHeader(MqttHeaders.CORRELATION_DATA, data);
 			}
-			MqttAsyncClient client = client(connection);
-			observation = this.observations.startPublish(connection.getName(), topic, reply);
-			Observation started = observation;
-			client.publish(topic, reply, null, new MqttActionListener() {
-
-				@Override
-				public void onSuccess(IMqttToken token) {
-					MqttObservations.stop(started, null);
-				}
-
-				@Override
-				public void onFailure(IMqttToken token, Throwable ex) {
-					MqttObservations.stop(started, ex);
+			template(connection).publish(reply.build()).whenComplete((result, failure) -> {
+				if (failure != null) {
 					logger.warn("[" + connection.getName() + "] listener '" + listenerId + "' could not reply to '"
-							+ topic + "': " + ex);
+							+ topic + "': " + failure.getMessage());
 				}
-
 			});
 		}
-		catch (Exception ex) {
-			MqttObservations.stop(observation, ex);
+		catch (RuntimeException ex) {
 			logger.warn("[" + connection.getName() + "] listener '" + listenerId + "' could not reply to '" + topic
 					+ "': " + ex);
 		}
@@ -120,44 +107,78 @@ final class ListenerPublisher {
 	boolean deadLetter(MqttConnection connection, String topicTemplate, String topic, MqttMessage original,
 			Throwable failure, String listenerId) {
 		String deadLetterTopic = topicTemplate.replace("{topic}", topic);
-		Observation observation = null;
 		try {
-			MqttMessage letter = newMessage(original.getPayload());
-			letter.setQos(Math.max(1, original.getQos()));
+			MessageBuilder<byte[]> letter = MessageBuilder.withPayload(original.getPayload());
 			MqttProperties source = original.getProperties();
-			MqttProperties target = letter.getProperties();
-			List<UserProperty> userProperties = new ArrayList<>();
 			if (source != null) {
-				target.setContentType(source.getContentType());
-				target.setPayloadFormat(source.getPayloadFormat());
-				target.setResponseTopic(source.getResponseTopic());
-				target.setCorrelationData(source.getCorrelationData());
-				target.setMessageExpiryInterval(source.getMessageExpiryInterval());
-				userProperties.addAll(source.getUserProperties());
+				// the original's user properties first, so that nothing in them can pose as the dead letter's own
+				// MQTT headers (its topic, QoS...)
+				for (UserProperty property : source.getUserProperties()) {
+					if (!isReserved(property.getKey())) {
+						letter.setHeader(property.getKey(), property.getValue());
+					}
+				}
 			}
-			userProperties.add(new UserProperty("x-exception", failure.getClass().getName()));
-			userProperties.add(new UserProperty("x-exception-message", printable(String.valueOf(failure.getMessage()))));
-			userProperties.add(new UserProperty("x-original-topic", topic));
-			userProperties.add(new UserProperty("x-listener", listenerId));
-			target.setUserProperties(userProperties);
-			MqttAsyncClient client = client(connection);
-			observation = this.observations.startPublish(connection.getName(), deadLetterTopic, letter);
-			IMqttToken token = client.publish(deadLetterTopic, letter);
-			token.waitForCompletion(DEAD_LETTER_TIMEOUT_MILLIS);
-			int[] codes = token.getReasonCodes();
-			if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
-				throw new IllegalStateException("the broker refused it with reason code 0x"
-						+ Integer.toHexString(codes[0]));
+			letter.setHeader(MqttHeaders.TOPIC, deadLetterTopic)
+				.setHeader(MqttHeaders.QOS, Math.max(1, original.getQos()))
+				.setHeader(MqttHeaders.RETAINED, false);
+			if (source != null) {
+				letter.setHeader(MessageHeaders.CONTENT_TYPE, source.getContentType());
+				letter.setHeader(MqttTemplate.PAYLOAD_FORMAT_INDICATOR, source.getPayloadFormat());
+				letter.setHeader(MqttHeaders.RESPONSE_TOPIC, source.getResponseTopic());
+				letter.setHeader(MqttHeaders.CORRELATION_DATA, source.getCorrelationData());
+				letter.setHeader(MqttHeaders.MESSAGE_EXPIRY_INTERVAL, source.getMessageExpiryInterval());
 			}
-			MqttObservations.stop(observation, null);
+			letter.setHeader("x-exception", failure.getClass().getName());
+			letter.setHeader("x-exception-message", printable(String.valueOf(failure.getMessage())));
+			letter.setHeader("x-original-topic", topic);
+			letter.setHeader("x-listener", listenerId);
+			template(connection).publish(letter.build()).get(DEAD_LETTER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
 			return true;
 		}
-		catch (Exception ex) {
-			MqttObservations.stop(observation, ex);
-			logger.error("[" + connection.getName() + "] listener '" + listenerId + "' could not dead-letter a "
-					+ "message from '" + topic + "' to '" + deadLetterTopic + "': " + ex);
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 			return false;
 		}
+		catch (Exception ex) {
+			Throwable cause = (ex instanceof ExecutionException && ex.getCause() != null) ? ex.getCause() : ex;
+			logger.error("[" + connection.getName() + "] listener '" + listenerId + "' could not dead-letter a "
+					+ "message from '" + topic + "' to '" + deadLetterTopic + "': " + cause.getMessage());
+			return false;
+		}
+	}
+
+	/**
+	 * Destroy the templates this publisher made itself (for connections without one in the application).
+	 */
+	void close() {
+		this.ownTemplates.values().forEach(MqttTemplate::destroy);
+		this.ownTemplates.clear();
+	}
+
+	private MqttTemplate template(MqttConnection connection) {
+		return this.templates.computeIfAbsent(connection.getName(), (name) -> {
+			ListableBeanFactory factory = this.beanFactory;
+			MqttTemplate found = (factory != null) ? factory.getBeanProvider(MqttTemplate.class)
+				.orderedStream()
+				.filter((template) -> template.getConnection() == connection)
+				.findFirst()
+				.orElse(null) : null;
+			if (found != null) {
+				return found;
+			}
+			MqttTemplate own = new MqttTemplate(connection, this.converter);
+			this.ownTemplates.put(name, own);
+			return own;
+		});
+	}
+
+	private static boolean isReserved(String name) {
+		return name.startsWith(MqttHeaders.PREFIX) || switch (name) {
+			case MessageHeaders.ID, MessageHeaders.TIMESTAMP, MessageHeaders.CONTENT_TYPE, MessageHeaders.REPLY_CHANNEL,
+					MessageHeaders.ERROR_CHANNEL -> true;
+			default -> false;
+		};
 	}
 
 	// Paho refuses control characters in UTF-8 strings, and the refusal drops the whole connection: exception
@@ -170,41 +191,6 @@ final class ListenerPublisher {
 			result.append((Character.isISOControl(c) || Character.isSurrogate(c)) ? ' ' : c);
 		}
 		return result.toString();
-	}
-
-	private static MqttAsyncClient client(MqttConnection connection) {
-		MqttAsyncClient client = connection.getClient();
-		if (client == null) {
-			throw new IllegalStateException("the connection is stopped");
-		}
-		return client;
-	}
-
-	private static MqttMessage newMessage(byte[] payload) {
-		MqttMessage message = new MqttMessage(payload);
-		message.setProperties(new MqttProperties());
-		return message;
-	}
-
-	private MqttMessage toMqttMessage(Object value) {
-		MqttMessage message;
-		if (value instanceof byte[] bytes) {
-			message = newMessage(bytes);
-		}
-		else if (value instanceof String text) {
-			message = newMessage(text.getBytes(StandardCharsets.UTF_8));
-			message.getProperties().setPayloadFormat(true);
-			message.getProperties().setContentType("text/plain");
-		}
-		else {
-			Message<?> converted = this.converter.toMessage(value, JSON);
-			if (converted == null || !(converted.getPayload() instanceof byte[] bytes)) {
-				throw new MessageConversionException("Cannot convert a " + value.getClass().getName() + " to JSON");
-			}
-			message = newMessage(bytes);
-			message.getProperties().setContentType("application/json");
-		}
-		return message;
 	}
 
 }

@@ -248,6 +248,7 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 		Infrastructure infra = this.infrastructure;
 		if (infra != null) {
 			infra.scheduler.shutdownNow();
+			infra.publisher.close();
 		}
 	}
 
@@ -403,7 +404,7 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 					MqttListenerEndpointRegistry.class.getClassLoader())) ? MicrometerMetricsLookup.find(factory)
 							: ListenerMetrics.NONE;
 			this.observation = ListenerObservation.find(factory, this.settings.isObservationEnabled());
-			this.publisher = new ListenerPublisher(this.converter, this.observation);
+			this.publisher = new ListenerPublisher(factory, this.converter);
 			this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
 				Thread thread = new Thread(runnable, "mqtt-listener-scheduler");
 				thread.setDaemon(true);

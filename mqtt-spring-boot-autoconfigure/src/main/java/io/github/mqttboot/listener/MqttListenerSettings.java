@@ -306,7 +306,9 @@ public class MqttListenerSettings {
 		AFTER_PROCESSING,
 
 		/**
-		 * On arrival, before any listener runs (the client acknowledges by itself).
+		 * When a worker takes the message, before the listener runs, in arrival order. Not on arrival: a message
+		 * waiting in a listener's queue stays unacknowledged, so the Receive Maximum bounds the queue in this mode
+		 * too and Paho's inbound thread never has to wait.
 		 */
 		IMMEDIATE,
 

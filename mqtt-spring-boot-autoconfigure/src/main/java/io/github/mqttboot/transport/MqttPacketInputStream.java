@@ -33,6 +33,12 @@ import java.net.SocketTimeoutException;
  */
 final class MqttPacketInputStream extends InputStream {
 
+	private static final int CONNACK = 0x20;
+
+	private static final int PUBREC = 0x50;
+
+	private static final int PUBCOMP = 0x70;
+
 	private static final int OUTSIDE_HEADER = 0;
 
 	private static final int AFTER_TYPE_BYTE = 1;
@@ -98,6 +104,15 @@ final class MqttPacketInputStream extends InputStream {
 		if (this.position == this.limit && !fill(this.headerState != OUTSIDE_HEADER)) {
 			return -1;
 		}
+		if (this.headerState == OUTSIDE_HEADER && this.maximumPacketSize >= 0) {
+			int type = this.buffer[this.position] & 0xF0;
+			if (type == PUBREC) {
+				endRefusedQos2Flow();
+			}
+			else if (type == CONNACK) {
+				refuseOutboundTopicAliases();
+			}
+		}
 		int b = this.buffer[this.position++] & 0xFF;
 		if (this.headerState == OUTSIDE_HEADER) {
 			this.headerState = AFTER_TYPE_BYTE;
@@ -154,6 +169,141 @@ final class MqttPacketInputStream extends InputStream {
 		this.position += n;
 		body(b, off, n);
 		return n;
+	}
+
+	/**
+	 * A PUBREC with a reason code of 0x80 or more ends the QoS 2 flow (MQTT 5 §4.3.3: the broker refused the
+	 * message, its packet identifier is free again). Paho 1.2.5 throws on it instead, which drops the connection and
+	 * leaves the message in its in-flight store, to be resent and refused again after every reconnect of a
+	 * persistent session. It is handed to Paho as the PUBCOMP that ends the flow: same packet identifier, reason
+	 * code 0x92 (the only failure code Paho accepts in a PUBCOMP) and the broker's code in a Reason String
+	 * ({@link MqttSocketFactories#REFUSED_QOS2_PREFIX}{@code 87}) from which the template reports it. The publish then fails with the
+	 * broker's reason code and leaves Paho's store, and the connection stays up.
+	 */
+	private void endRefusedQos2Flow() throws IOException {
+		if (!ensureBuffered(2)) {
+			return;
+		}
+		int length = this.buffer[this.position + 1] & 0xFF;
+		if (length < 3 || (length & 0x80) != 0 || !ensureBuffered(2 + length)) {
+			return; // no reason code (success), or a long property list: left to Paho
+		}
+		int reasonCode = this.buffer[this.position + 4] & 0xFF;
+		if (reasonCode < 0x80) {
+			return;
+		}
+		byte[] reason = (MqttSocketFactories.REFUSED_QOS2_PREFIX + String.format("%02x", reasonCode))
+			.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		int propertiesLength = 3 + reason.length;
+		int replacementLength = 2 + 4 + propertiesLength;
+		int delta = replacementLength - (2 + length);
+		if (this.position > 0) {
+			System.arraycopy(this.buffer, this.position, this.buffer, 0, this.limit - this.position);
+			this.limit -= this.position;
+			this.position = 0;
+		}
+		if (this.limit + delta > this.buffer.length) {
+			return; // no room (a buffer full of packets behind it): left to Paho
+		}
+		int after = 2 + length;
+		System.arraycopy(this.buffer, after, this.buffer, after + delta, this.limit - after);
+		this.limit += delta;
+		byte[] b = this.buffer;
+		b[0] = (byte) PUBCOMP;
+		b[1] = (byte) (4 + propertiesLength);
+		// b[2], b[3]: the packet identifier stays
+		b[4] = (byte) 0x92;
+		b[5] = (byte) propertiesLength;
+		b[6] = 0x1F; // Reason String
+		b[7] = 0;
+		b[8] = (byte) reason.length;
+		System.arraycopy(reason, 0, b, 9, reason.length);
+	}
+
+	/**
+	 * Set the Topic Alias Maximum of a CONNACK to 0 before Paho reads it, so that Paho never uses outbound topic
+	 * aliases: it writes an alias into the packet it keeps for a resumed session and resends it, after a reconnect,
+	 * with an alias the new network connection never set up (the broker disconnects: 0x94 or 0x82, on every
+	 * reconnect). The value is overwritten in place (same length). The connection also sets Paho's maximum back to
+	 * 0 right after the CONNACK, which covers WebSocket connections, where Paho reads the frames itself; only this
+	 * leaves no moment in which a publish could take an alias.
+	 */
+	private void refuseOutboundTopicAliases() throws IOException {
+		if (!ensureBuffered(2)) {
+			return;
+		}
+		int length = this.buffer[this.position + 1] & 0xFF;
+		if ((length & 0x80) != 0 || !ensureBuffered(2 + length)) {
+			return; // a CONNACK of 128 bytes or more (long user properties): the connection's own reset covers it
+		}
+		int end = this.position + 2 + length;
+		int cursor = this.position + 4; // flags, reason code
+		if (cursor >= end) {
+			return;
+		}
+		int propertiesLength = this.buffer[cursor++] & 0xFF;
+		if ((propertiesLength & 0x80) != 0) {
+			return;
+		}
+		int propertiesEnd = Math.min(end, cursor + propertiesLength);
+		while (cursor < propertiesEnd) {
+			int id = this.buffer[cursor++] & 0xFF;
+			switch (id) {
+				case 0x24, 0x25, 0x28, 0x29, 0x2A -> cursor += 1;
+				case 0x21, 0x13 -> cursor += 2;
+				case 0x22 -> {
+					if (cursor + 2 <= propertiesEnd) {
+						this.buffer[cursor] = 0;
+						this.buffer[cursor + 1] = 0;
+					}
+					cursor += 2;
+				}
+				case 0x11, 0x27 -> cursor += 4;
+				case 0x12, 0x1F, 0x1A, 0x1C, 0x15, 0x16 -> cursor += 2 + twoByteInt(cursor);
+				case 0x26 -> {
+					cursor += 2 + twoByteInt(cursor);
+					cursor += 2 + twoByteInt(cursor);
+				}
+				default -> {
+					return; // unknown property: left to Paho's own decoding
+				}
+			}
+		}
+	}
+
+	// a length prefix; past the end of the buffered packet (malformed): a length that ends the walk
+	private int twoByteInt(int at) {
+		if (at + 1 >= this.limit) {
+			return this.buffer.length;
+		}
+		return ((this.buffer[at] & 0xFF) << 8) | (this.buffer[at + 1] & 0xFF);
+	}
+
+	// make at least n bytes available from position on, reading more (and waiting out read timeouts: this is inside
+	// a packet's fixed header) after what is buffered
+	private boolean ensureBuffered(int n) throws IOException {
+		while (this.limit - this.position < n) {
+			if (this.position > 0) {
+				System.arraycopy(this.buffer, this.position, this.buffer, 0, this.limit - this.position);
+				this.limit -= this.position;
+				this.position = 0;
+			}
+			int read;
+			try {
+				read = this.in.read(this.buffer, this.limit, this.buffer.length - this.limit);
+			}
+			catch (SocketTimeoutException ex) {
+				continue;
+			}
+			if (read < 0) {
+				return false;
+			}
+			if (read > 0) {
+				this.limit += read;
+				this.afterRead.run();
+			}
+		}
+		return true;
 	}
 
 	private void headerComplete() throws MqttProtocolViolationException {

@@ -35,6 +35,13 @@ public final class MqttSocketFactories {
 	/** Read buffer per connection, in bytes: a few packets of typical size, one kernel read. */
 	public static final int DEFAULT_INPUT_BUFFER_SIZE = 16 * 1024;
 
+	/**
+	 * How the Reason String of a PUBCOMP starts that the input stream hands Paho in place of a PUBREC with which
+	 * the broker refused a QoS 2 publish (Paho 1.2.5 would drop the connection over the PUBREC); the broker's reason
+	 * code follows in two hex digits.
+	 */
+	public static final String REFUSED_QOS2_PREFIX = "mqtt-boot:pubrec=0x";
+
 	private MqttSocketFactories() {
 	}
 

@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 
 import io.github.mqttboot.test.EmbeddedBrokerExtension;
+import io.github.mqttboot.transport.MqttSocketFactories;
 import io.github.mqttboot.test.RawMqttClient;
 import io.github.mqttboot.test.RawMqttClient.Received;
 import org.eclipse.paho.mqttv5.client.DisconnectedBufferOptions;
@@ -276,8 +277,12 @@ class MqttTemplateTests {
 
 	@ParameterizedTest
 	@ValueSource(ints = { 1, 2 })
-	void publishWhenBrokerRejectsCompletesExceptionallyWithReasonCode(int qos) throws Exception {
-		CompletableFuture<MqttPublishResult> future = template().publish("forbidden/x", "no", qos, false);
+	void publishWhenBrokerRejectsCompletesExceptionallyWithReasonCodeAndTheConnectionStaysUp(int qos)
+			throws Exception {
+		// through the starter's transport, as the auto-configuration sets it up
+		MqttTemplate template = template(connection((c) -> c.getConnectionInfo()
+			.setSocketFactory(MqttSocketFactories.wrap(null, true, MqttSocketFactories.DEFAULT_INPUT_BUFFER_SIZE, 0))));
+		CompletableFuture<MqttPublishResult> future = template.publish("forbidden/x", "no", qos, false);
 		assertThat(future).failsWithin(WAIT)
 			.withThrowableOfType(ExecutionException.class)
 			.havingCause()
@@ -287,6 +292,11 @@ class MqttTemplateTests {
 				assertThat(ex.getConnection()).isEqualTo("default");
 				assertThat(ex.getMessage()).contains("forbidden/x");
 			});
+		// QoS 2: Paho 1.2.5 throws on a PUBREC >= 0x80 and drops the connection (the message stayed in its store and
+		// was refused again after every reconnect of a persistent session); the transport ends the flow instead
+		assertThat(template.getConnection().getReconnectCount()).isZero();
+		assertThat(template.getConnection().isConnected()).isTrue();
+		template.publish("allowed/x", "yes", qos, false).get(20, TimeUnit.SECONDS);
 	}
 
 	@Test

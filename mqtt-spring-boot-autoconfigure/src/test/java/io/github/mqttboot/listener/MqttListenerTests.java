@@ -129,6 +129,9 @@ class MqttListenerTests {
 				assertThat(replies).extracting(RawMqttClient.Received::text)
 					.containsExactly("{\"name\":\"tank\",\"value\":2}", "{\"name\":\"tank\",\"value\":4}");
 				assertThat(replies.get(0).message().getProperties().getContentType()).isEqualTo("application/json");
+				// one outbound mapping: a JSON reply is UTF-8 text like any JSON the template publishes (before, replies
+				// were mapped apart and lacked the payload format indicator)
+				assertThat(replies.get(0).message().getProperties().getPayloadFormat()).isTrue();
 			}
 		});
 	}

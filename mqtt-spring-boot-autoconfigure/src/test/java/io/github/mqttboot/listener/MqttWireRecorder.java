@@ -40,6 +40,9 @@ final class MqttWireRecorder implements AutoCloseable {
 	/** Outbound PUBLISH packets from the client, in wire order: topic name ("" when alias-only) and topic alias. */
 	final List<OutboundPublish> outboundPublishes = new CopyOnWriteArrayList<>();
 
+	/** The Topic Alias Maximum of the broker's last CONNACK, as the broker sent it (-1 before a CONNACK). */
+	volatile int brokerTopicAliasMaximum = -1;
+
 	/** The types of the packets the client sent, in wire order (1 CONNECT, 3 PUBLISH, 10 UNSUBSCRIBE, ...). */
 	final List<Integer> clientPacketTypes = new CopyOnWriteArrayList<>();
 
@@ -157,6 +160,9 @@ final class MqttWireRecorder implements AutoCloseable {
 
 	private void record(int header, byte[] body, boolean fromBroker) {
 		int type = header >> 4;
+		if (fromBroker && type == 2) {
+			this.brokerTopicAliasMaximum = connackTopicAliasMaximum(body);
+		}
 		if (!fromBroker) {
 			this.clientPacketTypes.add(type);
 			if (type == 3) {
@@ -210,6 +216,34 @@ final class MqttWireRecorder implements AutoCloseable {
 			}
 		}
 		return new OutboundPublish(topic, alias);
+	}
+
+	private static int connackTopicAliasMaximum(byte[] body) {
+		int[] cursor = { 2 };
+		int end = 2 + readVariableInt(body, cursor);
+		end = Math.min(end + (cursor[0] - 2), body.length);
+		while (cursor[0] < end) {
+			int id = body[cursor[0]++] & 0xFF;
+			switch (id) {
+				case 0x24, 0x25, 0x28, 0x29, 0x2A -> cursor[0] += 1;
+				case 0x21, 0x13 -> cursor[0] += 2;
+				case 0x22 -> {
+					return ((body[cursor[0]] & 0xFF) << 8) | (body[cursor[0] + 1] & 0xFF);
+				}
+				case 0x11, 0x27 -> cursor[0] += 4;
+				case 0x12, 0x1F, 0x1A, 0x1C, 0x15, 0x16 ->
+					cursor[0] += 2 + (((body[cursor[0]] & 0xFF) << 8) | (body[cursor[0] + 1] & 0xFF));
+				case 0x26 -> {
+					for (int i = 0; i < 2; i++) {
+						cursor[0] += 2 + (((body[cursor[0]] & 0xFF) << 8) | (body[cursor[0] + 1] & 0xFF));
+					}
+				}
+				default -> {
+					return 0;
+				}
+			}
+		}
+		return 0;
 	}
 
 	private static int readVariableInt(byte[] body, int[] cursor) {

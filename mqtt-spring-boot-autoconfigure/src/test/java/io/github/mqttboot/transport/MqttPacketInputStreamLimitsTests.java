@@ -156,4 +156,41 @@ class MqttPacketInputStreamLimitsTests {
 		return out.toByteArray();
 	}
 
+	@Test
+	void aPubrecThatRefusesAQos2PublishReachesPahoAsThePubcompThatEndsTheFlow() throws Exception {
+		byte[] refused = { 0x50, 0x03, 0x00, 0x2A, (byte) 0x87 };
+		byte[] accepted = { 0x50, 0x02, 0x00, 0x2B };
+		byte[] wire = new byte[refused.length + accepted.length];
+		System.arraycopy(refused, 0, wire, 0, refused.length);
+		System.arraycopy(accepted, 0, wire, refused.length, accepted.length);
+		MqttPacketInputStream in = new MqttPacketInputStream(new java.io.ByteArrayInputStream(wire), 64, () -> {
+		}, 0);
+		byte[] reason = (MqttSocketFactories.REFUSED_QOS2_PREFIX + "87").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		assertThat(in.read()).isEqualTo(0x70); // PUBCOMP
+		int remaining = in.read();
+		assertThat(remaining).isEqualTo(4 + 3 + reason.length);
+		byte[] body = in.readNBytes(remaining);
+		assertThat(body[0]).isEqualTo((byte) 0x00);
+		assertThat(body[1]).isEqualTo((byte) 0x2A); // the same packet identifier
+		assertThat(body[2]).isEqualTo((byte) 0x92);
+		assertThat(java.util.Arrays.copyOfRange(body, 7, body.length)).isEqualTo(reason);
+		// the next packet, a PUBREC that accepts, is untouched
+		assertThat(in.readNBytes(accepted.length)).isEqualTo(accepted);
+	}
+
+	@Test
+	void aConnackReachesPahoWithATopicAliasMaximumOfZero() throws Exception {
+		// CONNACK: flags 0, reason 0, properties: Receive Maximum 10, Topic Alias Maximum 5, Reason String "ok"
+		byte[] connack = { 0x20, 0x0E, 0x00, 0x00, 0x0B, 0x21, 0x00, 0x0A, 0x22, 0x00, 0x05, 0x1F, 0x00, 0x02, 'o', 'k' };
+		MqttPacketInputStream in = new MqttPacketInputStream(new java.io.ByteArrayInputStream(connack), 64, () -> {
+		}, 0);
+		byte[] read = new byte[connack.length];
+		read[0] = (byte) in.read();
+		read[1] = (byte) in.read();
+		in.readNBytes(read, 2, connack.length - 2);
+		byte[] expected = connack.clone();
+		expected[10] = 0x00; // Topic Alias Maximum 0: Paho never uses outbound aliases
+		assertThat(read).isEqualTo(expected);
+	}
+
 }
