@@ -142,7 +142,15 @@ class HalfOpenFaultTests {
 				proxy.blackHole();
 				boolean noticed = FaultApps.awaitQuietly(Duration.ofSeconds(15),
 						() -> recorder.first(MqttConnectionLostEvent.class, holed, (e) -> true) != null);
-				assertThat(noticed).as("connection loss noticed").isTrue();
+				if (!noticed) {
+					FaultReport.of("dead-link-connect", kind, qos)
+						.put("lostEvent", "none")
+						.put("events", recorder.summary())
+						.put("pass", false)
+						.print();
+				}
+				assertThat(noticed).as("connection loss noticed (%s); MQTT threads:%n%s", recorder.summary(),
+						noticed ? "" : FaultReport.dump(run)).isTrue();
 				FaultRecorder.Seen lost = recorder.first(MqttConnectionLostEvent.class, holed, (e) -> true);
 				int connectionsAtLoss = proxy.getConnectionCount();
 				// the first attempt starts after at most max-delay and must end after connection-timeout + margin
