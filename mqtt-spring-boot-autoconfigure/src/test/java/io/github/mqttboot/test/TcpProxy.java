@@ -258,6 +258,17 @@ public final class TcpProxy implements AutoCloseable {
 		ServerSocket current = this.server;
 		this.server = null;
 		closeQuietly(current);
+		// the JDK closes a listening socket only once the thread blocked in accept() has left it: until then the
+		// port still accepts connections (seen on a loaded machine), so wait for the acceptor to end
+		java.util.concurrent.CountDownLatch done = this.acceptorDone;
+		if (current != null && done != null) {
+			try {
+				done.await(2, java.util.concurrent.TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
 	}
 
 	/**
@@ -297,6 +308,8 @@ public final class TcpProxy implements AutoCloseable {
 		}
 	}
 
+	private volatile java.util.concurrent.@Nullable CountDownLatch acceptorDone;
+
 	private static ServerSocket listen(int port) {
 		try {
 			ServerSocket socket = new ServerSocket();
@@ -310,7 +323,20 @@ public final class TcpProxy implements AutoCloseable {
 	}
 
 	private void acceptOn(ServerSocket socket) {
+		java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+		this.acceptorDone = done;
 		this.threads.execute(() -> {
+			try {
+				acceptAll(socket);
+			}
+			finally {
+				done.countDown();
+			}
+		});
+	}
+
+	private void acceptAll(ServerSocket socket) {
+		{
 			while (!socket.isClosed()) {
 				try {
 					Socket client = socket.accept();
@@ -338,7 +364,7 @@ public final class TcpProxy implements AutoCloseable {
 					// closed by pause() or close()
 				}
 			}
-		});
+		}
 	}
 
 	private void open(Socket client) {
