@@ -16,6 +16,7 @@ import javax.net.ssl.SSLSocketFactory;
 
 import io.github.mqttboot.core.MqttAuthenticationHandler;
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttStrings;
 import io.github.mqttboot.core.MqttUris;
 import io.github.mqttboot.transport.MqttSocketFactories;
 import org.apache.commons.logging.Log;
@@ -434,10 +435,11 @@ final class MqttConnectionFactory {
 		map.forEach((key, value) -> {
 			validString(property, key, false);
 			// the value of a CONNECT user property may be a token: the message never shows it
-			if (firstInvalidCharacter(value) >= 0) {
+			int invalid = MqttStrings.firstInvalidCharacter(value);
+			if (invalid >= 0) {
 				throw invalid(property + "." + key, "******", "the value contains the control or non-character U+"
-						+ String.format("%04X", (int) value.charAt(firstInvalidCharacter(value))) + " at index "
-						+ firstInvalidCharacter(value) + ", which MQTT does not allow in a UTF-8 string; remove it");
+						+ String.format("%04X", (int) value.charAt(invalid)) + " at index " + invalid
+						+ ", which MQTT does not allow in a UTF-8 string; remove it");
 			}
 			list.add(new UserProperty(key, value));
 		});
@@ -453,47 +455,17 @@ final class MqttConnectionFactory {
 	 * @return the value
 	 */
 	static String validString(String property, String value, boolean allowLineBreaks) {
-		int index = firstInvalidCharacter(value);
+		int index = MqttStrings.firstInvalidCharacter(value);
 		while (index >= 0 && allowLineBreaks && "\t\r\n".indexOf(value.charAt(index)) >= 0) {
-			int next = firstInvalidCharacter(value.substring(index + 1));
+			int next = MqttStrings.firstInvalidCharacter(value.substring(index + 1));
 			index = (next >= 0) ? index + 1 + next : -1;
 		}
 		if (index >= 0) {
-			throw invalid(property, escape(value), "contains the control or non-character U+"
+			throw invalid(property, MqttStrings.escape(value), "contains the control or non-character U+"
 					+ String.format("%04X", (int) value.charAt(index)) + " at index " + index
 					+ ", which MQTT does not allow in a UTF-8 string; remove it");
 		}
 		return value;
-	}
-
-	static int firstInvalidCharacter(String value) {
-		for (int i = 0; i < value.length(); i++) {
-			char c = value.charAt(i);
-			if (Character.isHighSurrogate(c)) {
-				if (i + 1 == value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
-					return i;
-				}
-				i++;
-			}
-			else if (Character.isISOControl(c) || Character.isLowSurrogate(c) || (c >= 0xFDD0 && c <= 0xFDDF)
-					|| c >= 0xFFFE) {
-				return i;
-			}
-		}
-		return -1;
-	}
-
-	private static String escape(String value) {
-		StringBuilder text = new StringBuilder(value.length());
-		value.chars().forEach((c) -> {
-			if (Character.isISOControl(c)) {
-				text.append(String.format("\\u%04X", c));
-			}
-			else {
-				text.append((char) c);
-			}
-		});
-		return text.toString();
 	}
 
 	/**

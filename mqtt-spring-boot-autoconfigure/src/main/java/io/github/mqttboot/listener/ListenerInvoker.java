@@ -254,6 +254,20 @@ final class ListenerInvoker {
 	 * Message headers filled in place: no generated id and timestamp (MQTT has its own id), so no UUID per message,
 	 * and no map built first for {@link MessageHeaders} to copy.
 	 */
+	/**
+	 * Whether a header name belongs to the broker, MQTT or Spring (mqtt_*, id, timestamp, contentType...), so that a
+	 * user property of that name must never be taken for it, inbound or when a message is republished.
+	 * @param name the header name
+	 * @return whether it is reserved
+	 */
+	static boolean isReservedHeader(String name) {
+		return name.startsWith(MqttHeaders.PREFIX) || switch (name) {
+			case MessageHeaders.ID, MessageHeaders.TIMESTAMP, MessageHeaders.CONTENT_TYPE,
+					MessageHeaders.REPLY_CHANNEL, MessageHeaders.ERROR_CHANNEL -> true;
+			default -> false;
+		};
+	}
+
 	private static final class InboundHeaders extends MessageHeaders {
 
 		final transient int userPropertyCount;
@@ -283,7 +297,7 @@ final class ListenerInvoker {
 						String name = property.getKey();
 						// a publisher must not forge what the broker and the starter say: mqtt_receivedTopic (and
 						// with it every @TopicVariable), the response topic, the content type...
-						if (!isReserved(name)) {
+						if (!isReservedHeader(name)) {
 							headers.put(name, property.getValue());
 						}
 						bytes += utf8Length(name) + utf8Length(property.getValue());
@@ -297,14 +311,6 @@ final class ListenerInvoker {
 			this.userPropertyCount = count;
 			this.userPropertyBytes = bytes;
 			this.utf8Payload = utf8;
-		}
-
-		private static boolean isReserved(String name) {
-			return name.startsWith(MqttHeaders.PREFIX) || switch (name) {
-				case MessageHeaders.ID, MessageHeaders.TIMESTAMP, MessageHeaders.CONTENT_TYPE,
-						MessageHeaders.REPLY_CHANNEL, MessageHeaders.ERROR_CHANNEL -> true;
-				default -> false;
-			};
 		}
 
 		private static int utf8Length(@Nullable String text) {

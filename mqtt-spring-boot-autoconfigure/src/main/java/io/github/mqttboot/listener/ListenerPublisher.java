@@ -114,7 +114,7 @@ final class ListenerPublisher {
 				// the original's user properties first, so that nothing in them can pose as the dead letter's own
 				// MQTT headers (its topic, QoS...)
 				for (UserProperty property : source.getUserProperties()) {
-					if (!isReserved(property.getKey())) {
+					if (!ListenerInvoker.isReservedHeader(property.getKey())) {
 						letter.setHeader(property.getKey(), property.getValue());
 					}
 				}
@@ -171,14 +171,6 @@ final class ListenerPublisher {
 			this.ownTemplates.put(name, own);
 			return own;
 		});
-	}
-
-	private static boolean isReserved(String name) {
-		return name.startsWith(MqttHeaders.PREFIX) || switch (name) {
-			case MessageHeaders.ID, MessageHeaders.TIMESTAMP, MessageHeaders.CONTENT_TYPE, MessageHeaders.REPLY_CHANNEL,
-					MessageHeaders.ERROR_CHANNEL -> true;
-			default -> false;
-		};
 	}
 
 	// Paho refuses control characters in UTF-8 strings, and the refusal drops the whole connection: exception
