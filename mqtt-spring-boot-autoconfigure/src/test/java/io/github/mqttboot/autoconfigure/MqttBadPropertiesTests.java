@@ -39,6 +39,14 @@ class MqttBadPropertiesTests {
 	}
 
 	@Test
+	void aPersistedOfflineBufferWithCleanStartFails() {
+		// Paho clears its persistence at every clean-start connect: the buffer would be wiped by the connect that
+		// should send it
+		assertInvalid("mqtt.offline-buffer.persist", "clean-start=false", "mqtt.offline-buffer.enabled=true",
+				"mqtt.offline-buffer.persist=true");
+	}
+
+	@Test
 	void negativeRetryIntervalsFail() {
 		assertInvalid("mqtt.listener.retry.initial-interval", "must not be negative",
 				"mqtt.listener.retry.initial-interval=-1s");
