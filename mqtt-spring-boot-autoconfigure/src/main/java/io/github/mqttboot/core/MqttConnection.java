@@ -145,6 +145,11 @@ public class MqttConnection extends Mqttv5ClientManager {
 	// request/response: the requests waiting for replies on this connection, by correlation data (ReplyCorrelator)
 	private final Map<String, Object> pendingReplies = new ConcurrentHashMap<>();
 
+	private volatile @Nullable AckSequencer ackSequencer;
+
+	// every publish of the application on this connection goes through it (templates, replies, dead letters)
+	private final PublishWindow publishWindow = new PublishWindow(this);
+
 	/**
 	 * Create a connection.
 	 * @param name the connection name ({@code default} for the root keys)
@@ -365,6 +370,39 @@ public class MqttConnection extends Mqttv5ClientManager {
 	public int getInFlightCount() {
 		MqttAsyncClient current = this.client;
 		return (current != null) ? current.getInFlightMessageCount() : 0;
+	}
+
+	/**
+	 * Return the sequencer that releases this connection's manual acknowledgements in arrival order (MQTT 5 §4.6),
+	 * created on first use; everything that receives messages on this connection with manual acks registers them
+	 * with it, on Paho's callback thread, as they arrive.
+	 * @return the sequencer
+	 */
+	public AckSequencer ackSequencer() {
+		AckSequencer current = this.ackSequencer;
+		if (current == null) {
+			synchronized (this.pendingReplies) {
+				current = this.ackSequencer;
+				if (current == null) {
+					current = new AckSequencer(this);
+					this.ackSequencer = current;
+				}
+			}
+		}
+		return current;
+	}
+
+	PublishWindow publishWindow() {
+		return this.publishWindow;
+	}
+
+	/**
+	 * Paho's own count of what occupies the broker's Receive Maximum window: sent and unacknowledged, queued to
+	 * send, and held in its offline buffer. Reads Paho's debug view (allocates): only when the window looks full.
+	 */
+	int pahoWindowOccupancy() {
+		BufferingClient current = this.client;
+		return (current != null) ? current.windowOccupancy() + getBufferedCount() : 0;
 	}
 
 	/**
@@ -938,6 +976,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 			this.connectedAt = null;
 			this.client = null;
 			setClient(null);
+			this.publishWindow.shutdown();
 			ScheduledExecutorService executor = this.scheduler;
 			if (executor != null) {
 				executor.shutdown();
@@ -1174,6 +1213,21 @@ public class MqttConnection extends Mqttv5ClientManager {
 		long inboundSilenceNanos() {
 			Object last = this.comms.getClientState().getDebug().get("lastInboundActivity");
 			return (last instanceof Long nanos && nanos != 0) ? System.nanoTime() - nanos : 0;
+		}
+
+		int windowOccupancy() {
+			java.util.Properties state = this.comms.getClientState().getDebug();
+			int occupancy = (state.get("actualInFlight") instanceof Integer sent) ? sent : 0;
+			if (state.get("pendingMessages") instanceof java.util.Collection<?> queued) {
+				occupancy += queued.size();
+			}
+			return occupancy;
+		}
+
+		// packet identifiers Paho holds: one per unfinished QoS 1/2 flow; one it never gives back per refused publish
+		int messageIdsInUse() {
+			Object ids = this.comms.getClientState().getDebug().get("In use msgids");
+			return (ids instanceof Map<?, ?> map) ? map.size() : -1;
 		}
 
 		boolean isPingOutstanding() {

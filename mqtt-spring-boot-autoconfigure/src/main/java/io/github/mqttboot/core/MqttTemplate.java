@@ -2,15 +2,12 @@ package io.github.mqttboot.core;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.github.mqttboot.observation.MqttObservations;
@@ -94,27 +91,8 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 	private volatile @Nullable MqttPublishObservationConvention observationConvention;
 
-	private static final int NO_PERMIT = 0;
-
-	private static final int HOLDS_PERMIT = 1;
-
-	private static final int FINISHED = 2;
-
-	private static final AtomicIntegerFieldUpdater<Publication> PERMIT_STATE = AtomicIntegerFieldUpdater
-		.newUpdater(Publication.class, "permitState");
-
-	private final Object sendMonitor = new Object();
-
-	private final AtomicInteger inFlight = new AtomicInteger();
-
-	/** Most publishes that wait for room in the broker's Receive Maximum window before new ones fail at once. */
-	static final int MAX_WAITING = 10_000;
-
-	private final ArrayDeque<Publication> waiting = new ArrayDeque<>();
-
-	private volatile int waitingCount;
-
-	private final AtomicBoolean drainScheduled = new AtomicBoolean();
+	private static final AtomicIntegerFieldUpdater<Publication> DONE = AtomicIntegerFieldUpdater
+		.newUpdater(Publication.class, "done");
 
 	private final Object schedulerMonitor = new Object();
 
@@ -392,119 +370,13 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		return (value < 128) ? 1 : (value < 16_384) ? 2 : (value < 2_097_152) ? 3 : 4;
 	}
 
-	/*
-	 * Flow control. Paho fails a publish while the broker's Receive Maximum of unacknowledged QoS 1/2 messages is
-	 * reached (its "max in-flight" error), and such a failed call leaks the packet identifier and the topic alias it
-	 * had taken, which later breaks the connection (DISCONNECT 0x94). Paho also assigns topic aliases without a
-	 * lock, so concurrent callers can make an alias arrive before its mapping. Hence every publish of this template
-	 * reaches Paho under sendMonitor, in order, and only while the window has room; the others wait in `waiting`.
-	 * Completions (on Paho's threads) never take the monitor: they free the slot and let the template's own thread
-	 * hand on what waits. The monitor is held only for the non-blocking hand-over to Paho, never while waiting for
-	 * the broker.
-	 */
+	// flow control is the connection's: see PublishWindow
 	private void dispatch(Publication publication) {
-		synchronized (this.sendMonitor) {
-			if (this.waiting.isEmpty() && admit(publication)) {
-				publication.attempt();
-				return;
-			}
-			if (this.waiting.size() >= MAX_WAITING) {
-				// bounded: a caller that outpaces the broker for longer than the queue lasts is told at once
-				publication.fail(MqttPublishException.NO_REASON_CODE, MAX_WAITING + " publishes already wait for "
-						+ "the broker's Receive Maximum window; publish more slowly or wait for the futures", null);
-				return;
-			}
-			this.waiting.addLast(publication);
-			this.waitingCount = this.waiting.size();
-			// a slot may have been freed after admit() looked, by a completion that saw no waiter yet
-			drainWaiting();
+		if (!this.connection.publishWindow().submit(publication)) {
+			// bounded: a caller that outpaces the broker for longer than the queue lasts is told at once
+			publication.fail(MqttPublishException.NO_REASON_CODE, PublishWindow.MAX_WAITING + " publishes already "
+					+ "wait for the broker's Receive Maximum window; publish more slowly or wait for the futures", null);
 		}
-	}
-
-	// under sendMonitor: only this method increments inFlight, completions decrement it from any thread
-	private boolean admit(Publication publication) {
-		if (!this.connection.isConnected()) {
-			return true; // to Paho's offline buffer, or fail at once
-		}
-		int limit = receiveMaximum();
-		if (this.inFlight.get() >= limit) {
-			return false;
-		}
-		if (publication.qos > 0) {
-			if (!publication.takePermit()) {
-				return true; // already finished (timed out): attempt() does nothing
-			}
-			this.inFlight.incrementAndGet();
-		}
-		return true;
-	}
-
-	private int receiveMaximum() {
-		MqttProperties connack = this.connection.getConnackProperties();
-		Integer maximum = (connack != null) ? connack.getReceiveMaximum() : null;
-		return (maximum != null && maximum > 0) ? maximum : 65_535;
-	}
-
-	// any thread, never blocks
-	private void releasePermit() {
-		this.inFlight.decrementAndGet();
-		if (this.waitingCount > 0) {
-			scheduleDrain(0);
-		}
-	}
-
-	private void scheduleDrain(long delayMillis) {
-		if (!this.drainScheduled.compareAndSet(false, true)) {
-			return;
-		}
-		try {
-			scheduler().schedule(() -> {
-				this.drainScheduled.set(false);
-				synchronized (this.sendMonitor) {
-					drainWaiting();
-				}
-			}, delayMillis, TimeUnit.MILLISECONDS);
-		}
-		catch (RejectedExecutionException ex) {
-			this.drainScheduled.set(false);
-			synchronized (this.sendMonitor) {
-				Publication next;
-				while ((next = this.waiting.pollFirst()) != null) {
-					next.fail(MqttPublishException.NO_REASON_CODE, "the template is closed", ex);
-				}
-				this.waitingCount = 0;
-			}
-		}
-	}
-
-	// under sendMonitor
-	private void drainWaiting() {
-		Publication next;
-		while ((next = this.waiting.peekFirst()) != null) {
-			if (!next.isFinished()) {
-				if (!admit(next)) {
-					break;
-				}
-				this.waiting.pollFirst();
-				if (!next.attempt()) {
-					break; // put back for a later retry
-				}
-			}
-			else {
-				this.waiting.pollFirst();
-			}
-		}
-		this.waitingCount = this.waiting.size();
-	}
-
-	// under sendMonitor: Paho refused for a full window that other publishers on the connection filled
-	private void retryFirst(Publication publication) {
-		if (PERMIT_STATE.compareAndSet(publication, HOLDS_PERMIT, NO_PERMIT)) {
-			this.inFlight.decrementAndGet(); // no drain now: the retry below comes after a pause
-		}
-		this.waiting.addFirst(publication);
-		this.waitingCount = this.waiting.size();
-		scheduleDrain(Math.min(50, 1L << Math.min(publication.retries++, 5)));
 	}
 
 	// a tenth of the publish timeout, between 1 ms and 100 ms
@@ -842,7 +714,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 	/**
 	 * One publish: Paho's action listener for its token, the timeout task and the retry task in one object.
 	 */
-	private final class Publication implements MqttActionListener, TimeoutSweeper.Expirable {
+	private final class Publication extends PublishWindow.Entry implements MqttActionListener, TimeoutSweeper.Expirable {
 
 		final String topic;
 
@@ -858,49 +730,48 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 		final @Nullable Observation observation;
 
-		// NO_PERMIT -> HOLDS_PERMIT (-> NO_PERMIT on a retry) -> FINISHED: a permit is released exactly once, and
-		// FINISHED also marks the publication done before its future completes
-		volatile int permitState;
-
-		int retries; // guarded by sendMonitor
+		// 1 once the caller's outcome is decided (acknowledgement, failure or timeout): exactly once, before the
+		// future completes; the window slot is separate and lasts as long as Paho holds the message
+		volatile int done;
 
 		Publication(String topic, MqttMessage message, @Nullable Observation observation) {
 			this.topic = topic;
 			this.message = message;
 			this.qos = message.getQos();
 			this.observation = observation;
+			bind(MqttTemplate.this.connection.publishWindow());
 		}
 
-		boolean takePermit() {
-			return PERMIT_STATE.compareAndSet(this, NO_PERMIT, HOLDS_PERMIT);
+		@Override
+		int qos() {
+			return this.qos;
 		}
 
-		// under sendMonitor; false when Paho's window was full and the publication waits again
-		boolean attempt() {
-			if (isFinished()) {
-				return true;
-			}
-			MqttAsyncClient client = MqttTemplate.this.connection.getClient();
-			if (client == null) {
-				fail(MqttPublishException.NO_REASON_CODE,
-						"connection '" + MqttTemplate.this.connection.getName() + "' is not started", null);
-				return true;
-			}
+		@Override
+		void notStarted() {
+			fail(MqttPublishException.NO_REASON_CODE,
+					"connection '" + MqttTemplate.this.connection.getName() + "' is not started", null);
+		}
+
+		// under the window's monitor; false when Paho's window was full and the publication waits again
+		@Override
+		boolean publish(MqttAsyncClient client) {
 			try {
 				client.publish(this.topic, this.message, null, this);
 				if (logger.isTraceEnabled()) {
 					logger.trace("[" + MqttTemplate.this.connection.getName() + "] publishing to '" + this.topic
 							+ "' (QoS " + this.qos + ", " + this.message.getPayload().length + " bytes)");
 				}
+				return true;
 			}
 			catch (MqttException ex) {
+				if (ex.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
+					// Paho may have put a topic alias into the properties before it refused
+					this.message.getProperties().setTopicAlias(null);
+					return false;
+				}
+				release();
 				switch (ex.getReasonCode()) {
-					case MqttClientException.REASON_CODE_MAX_INFLIGHT -> {
-						// Paho may have put a topic alias into the properties before it refused
-						this.message.getProperties().setTopicAlias(null);
-						retryFirst(this);
-						return false;
-					}
 					case MqttClientException.REASON_CODE_CLIENT_NOT_CONNECTED,
 							MqttClientException.REASON_CODE_CLIENT_DISCONNECTING,
 							MqttClientException.REASON_CODE_CLIENT_CLOSED ->
@@ -913,6 +784,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 				}
 			}
 			catch (RuntimeException ex) {
+				release();
 				fail(MqttPublishException.NO_REASON_CODE, MqttConnection.describe(ex), ex);
 			}
 			return true;
@@ -920,6 +792,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 		@Override
 		public void onSuccess(IMqttToken token) {
+			release(); // Paho is done with it, whether or not the caller still waits
 			try {
 				int[] reasonCodes = token.getReasonCodes();
 				int reasonCode = 0;
@@ -958,6 +831,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 		@Override
 		public void onFailure(IMqttToken token, Throwable exception) {
+			release();
 			int reasonCode = (exception instanceof MqttException mqtt) ? brokerReasonCode(mqtt.getReasonCode())
 					: MqttPublishException.NO_REASON_CODE;
 			fail(reasonCode, MqttConnection.describe(exception), exception);
@@ -968,7 +842,8 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 			return this.deadlineNanos;
 		}
 
-		// the publish timeout, on the template's thread
+		// the publish timeout, on the template's thread: the caller's outcome only; Paho still holds the message (and
+		// its window slot) until the broker acknowledges it or the network connection ends
 		@Override
 		public void expire() {
 			fail(MqttPublishException.NO_REASON_CODE,
@@ -978,7 +853,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 		@Override
 		public boolean isFinished() {
-			return this.permitState == FINISHED;
+			return this.done != 0;
 		}
 
 		// the metrics are recorded before the future completes, so that whoever waited on it sees them
@@ -1006,12 +881,8 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 		// exactly once per publication, whichever of acknowledgement, failure and timeout comes first
 		private boolean finish(boolean success) {
-			int previous = PERMIT_STATE.getAndSet(this, FINISHED);
-			if (previous == FINISHED) {
+			if (!DONE.compareAndSet(this, 0, 1)) {
 				return false;
-			}
-			if (previous == HOLDS_PERMIT) {
-				releasePermit();
 			}
 			PublishRecorder recorder = MqttTemplate.this.publishRecorder;
 			if (recorder != null) {

@@ -284,6 +284,10 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 	 */
 	@Override
 	public void messageArrived(String topic, MqttMessage message) {
+		// registered now, in arrival order, acknowledged once every message before it was (listeners may still run)
+		AckSequencer.Entry ack = (this.connection.isManualAcks() && message.getQos() > 0) ? this.connection
+			.ackSequencer()
+			.register(message.getId(), message.getQos(), 1, this.connection.currentNetworkConnection()) : null;
 		try {
 			byte[] correlationData = message.getProperties().getCorrelationData();
 			PendingReply<?> reply = (correlationData != null)
@@ -300,8 +304,8 @@ final class ReplyCorrelator implements ClientManager.ConnectCallback, IMqttMessa
 			logger.warn("[" + this.connection.getName() + "] could not handle a reply on '" + topic + "'", ex);
 		}
 		finally {
-			if (this.connection.isManualAcks()) {
-				this.connection.acknowledge(message.getId(), message.getQos());
+			if (ack != null) {
+				ack.done();
 			}
 		}
 	}

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.github.mqttboot.core.AckSequencer;
 import io.github.mqttboot.core.MqttAcknowledgment;
 import io.github.mqttboot.core.MqttListenerErrorHandler;
 import io.github.mqttboot.observation.MqttObservations;

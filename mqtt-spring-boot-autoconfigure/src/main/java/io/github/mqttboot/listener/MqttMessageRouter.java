@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import io.github.mqttboot.core.AckSequencer;
 import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttInboundHandler;
 import io.github.mqttboot.core.MqttReasonCodes;
@@ -69,7 +70,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 	MqttMessageRouter(MqttConnection connection, boolean manualAcks, ListenerMetrics metrics,
 			@Nullable ApplicationEventPublisher events, ScheduledExecutorService scheduler) {
 		this.connection = connection;
-		this.acks = manualAcks ? new AckSequencer(connection) : null;
+		this.acks = manualAcks ? connection.ackSequencer() : null;
 		this.metrics = metrics;
 		this.unmatched = metrics.received(connection.getName(), "none");
 		this.events = events;

@@ -13,7 +13,9 @@ import java.util.concurrent.TimeUnit;
 import io.github.mqttboot.annotation.MqttListener;
 import io.github.mqttboot.core.MqttAcknowledgment;
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttTemplate;
 import io.github.mqttboot.test.EmbeddedBrokerExtension;
+import io.github.mqttboot.test.MosquittoBroker;
 import io.github.mqttboot.test.RawMqttClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -73,6 +75,39 @@ class MqttListenerAcknowledgementTests {
 			assertThat(this.wire.published).hasSize(12);
 			assertThat(this.wire.acknowledged).containsExactlyElementsOf(this.wire.published);
 		});
+	}
+
+	@Test
+	void aReplyIsAcknowledgedOnlyAfterTheListenerMessagesThatArrivedBeforeIt() throws Exception {
+		// Mosquitto: HiveMQ CE sends nothing more to a client while one of its QoS 1 messages is unacknowledged
+		try (MosquittoBroker mosquitto = MosquittoBroker.builder().build().start();
+				MqttWireRecorder wire = new MqttWireRecorder(mosquitto.getPort())) {
+			ListenerTestSupport.runner(wire.getUri()).withBean(HeldListener.class).run((context) -> {
+				ListenerTestSupport.awaitSubscribed(context, 1);
+				HeldListener listener = context.getBean(HeldListener.class);
+				MqttTemplate template = context.getBean(MqttTemplate.class);
+				try (RawMqttClient responder = RawMqttClient.connect(mosquitto.getServerUri());
+						RawMqttClient client = RawMqttClient.connect(mosquitto.getServerUri())) {
+					responder.client().setCallback(new QosOneEcho(responder));
+					responder.subscribe("ask/#", 1);
+					// the reply subscription is made by the first request
+					assertThat(template.request("ask/warm-up", "w", String.class).get(20, TimeUnit.SECONDS))
+						.isEqualTo("w");
+					ListenerTestSupport.await().until(() -> wire.acknowledged.size() == 1);
+					wire.clear();
+					client.publish("held/x", "first", 1, false);
+					assertThat(listener.started.await(20, TimeUnit.SECONDS)).isTrue();
+					// the reply arrives while the listener still holds the earlier message
+					assertThat(template.request("ask/q", "r", String.class).get(20, TimeUnit.SECONDS)).isEqualTo("r");
+					Thread.sleep(300);
+					assertThat(wire.published).hasSize(2);
+					assertThat(wire.acknowledged).as("acknowledged before the earlier message was").isEmpty();
+					listener.release.countDown();
+					ListenerTestSupport.await().until(() -> wire.acknowledged.size() == 2);
+					assertThat(wire.acknowledged).containsExactlyElementsOf(wire.published);
+				}
+			});
+		}
 	}
 
 	@Test
@@ -252,6 +287,63 @@ class MqttListenerAcknowledgementTests {
 		}
 		return topics;
 	}
+
+	static class HeldListener {
+
+		final CountDownLatch started = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		@MqttListener(topics = "held/x", qos = "1")
+		void hold(String payload) throws InterruptedException {
+			this.started.countDown();
+			this.release.await(30, TimeUnit.SECONDS);
+		}
+
+	}
+
+	/** Answers each request on its response topic, at QoS 1, with the request's payload and correlation data. */
+	static final class QosOneEcho implements org.eclipse.paho.mqttv5.client.MqttCallback {
+
+		private final RawMqttClient client;
+
+		QosOneEcho(RawMqttClient client) {
+			this.client = client;
+		}
+
+		@Override
+		public void messageArrived(String topic, org.eclipse.paho.mqttv5.common.MqttMessage request) throws Exception {
+			org.eclipse.paho.mqttv5.common.MqttMessage reply = new org.eclipse.paho.mqttv5.common.MqttMessage(
+					request.getPayload());
+			reply.setQos(1);
+			org.eclipse.paho.mqttv5.common.packet.MqttProperties properties = new org.eclipse.paho.mqttv5.common.packet.MqttProperties();
+			properties.setCorrelationData(request.getProperties().getCorrelationData());
+			reply.setProperties(properties);
+			this.client.client().publish(request.getProperties().getResponseTopic(), reply);
+		}
+
+		@Override
+		public void disconnected(org.eclipse.paho.mqttv5.client.MqttDisconnectResponse response) {
+		}
+
+		@Override
+		public void mqttErrorOccurred(org.eclipse.paho.mqttv5.common.MqttException exception) {
+		}
+
+		@Override
+		public void deliveryComplete(org.eclipse.paho.mqttv5.client.IMqttToken token) {
+		}
+
+		@Override
+		public void connectComplete(boolean reconnect, String serverURI) {
+		}
+
+		@Override
+		public void authPacketArrived(int reasonCode, org.eclipse.paho.mqttv5.common.packet.MqttProperties properties) {
+		}
+
+	}
+
 
 	static class SlowFirstListener {
 

@@ -1,17 +1,16 @@
-package io.github.mqttboot.listener;
+package io.github.mqttboot.core;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
-import io.github.mqttboot.core.MqttConnection;
-
 /**
  * Releases the acknowledgements of one connection's QoS 1/2 messages in the order the messages arrived, however
  * the listeners finish (MQTT 5 §4.6): a message is acknowledged once every listener it was routed to is done and
- * every earlier message has been acknowledged.
+ * every earlier message has been acknowledged. One per connection ({@link MqttConnection#ackSequencer()}), shared
+ * by the listener containers and the request/reply correlator, whose messages arrive interleaved.
  */
-final class AckSequencer {
+public final class AckSequencer {
 
 	private final MqttConnection connection;
 
@@ -35,7 +34,7 @@ final class AckSequencer {
 	 * old one; its acknowledgement could neither be sent in order nor hold back the new connection's forever)
 	 * @return the entry each delivery completes
 	 */
-	Entry register(int messageId, int qos, int parties, int networkConnection) {
+	public Entry register(int messageId, int qos, int parties, int networkConnection) {
 		Entry entry = new Entry(messageId, qos, parties, networkConnection);
 		this.lock.lock();
 		try {
@@ -59,7 +58,7 @@ final class AckSequencer {
 	 * Return the number of messages waiting to be acknowledged.
 	 * @return the count
 	 */
-	int pendingCount() {
+	public int pendingCount() {
 		this.lock.lock();
 		try {
 			return this.pending.size();
@@ -88,7 +87,7 @@ final class AckSequencer {
 	/**
 	 * One arrived message waiting for its deliveries.
 	 */
-	final class Entry {
+	public final class Entry {
 
 		private final int messageId;
 
@@ -108,7 +107,7 @@ final class AckSequencer {
 		/**
 		 * Mark one delivery as done; the last one releases the acknowledgement (in order).
 		 */
-		void done() {
+		public void done() {
 			if (this.remaining.decrementAndGet() == 0) {
 				release();
 			}

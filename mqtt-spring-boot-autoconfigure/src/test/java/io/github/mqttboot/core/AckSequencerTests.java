@@ -1,9 +1,8 @@
-package io.github.mqttboot.listener;
+package io.github.mqttboot.core;
 
 import java.util.ArrayList;
 import java.util.List;
 
-import io.github.mqttboot.core.MqttConnection;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.Test;
 
