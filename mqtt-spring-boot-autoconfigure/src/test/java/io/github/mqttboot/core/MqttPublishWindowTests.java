@@ -9,16 +9,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
-import io.github.mqttboot.embedded.EmbeddedMqttBroker;
-import io.github.mqttboot.test.MosquittoBroker;
 import io.github.mqttboot.test.RawMqttClient;
 import io.github.mqttboot.test.RawMqttClient.Received;
 import io.github.mqttboot.test.TcpProxy;
+import io.github.mqttboot.test.TwoBrokers;
 import org.eclipse.paho.mqttv5.client.DisconnectedBufferOptions;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -37,9 +37,9 @@ class MqttPublishWindowTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	private static EmbeddedMqttBroker hivemq;
-
-	private static MosquittoBroker mosquitto;
+	@RegisterExtension
+	static final TwoBrokers brokers = TwoBrokers.create(UnaryOperator.identity(),
+			(mosquitto) -> mosquitto.maxInflightMessages(10));
 
 	private final List<AutoCloseable> resources = new ArrayList<>();
 
@@ -50,21 +50,11 @@ class MqttPublishWindowTests {
 		}
 	}
 
-	@AfterAll
-	static void stopBrokers() {
-		if (hivemq != null) {
-			hivemq.close();
-		}
-		if (mosquitto != null) {
-			mosquitto.close();
-		}
-	}
-
 	@ParameterizedTest
 	@ValueSource(strings = { "hivemq", "mosquitto" })
 	void publishesThatTimedOutKeepTheirWindowSlotUntilAcknowledgedThenTheNextIsDeliveredOnTheSameConnection(
 			String broker) throws Exception {
-		String uri = brokerUri(broker);
+		String uri = brokers.uri(broker);
 		RawMqttClient subscriber = subscriber(uri, "window/#");
 		TcpProxy proxy = proxy(uri);
 		MqttConnection connection = connection(proxy.getUri(), (c) -> {
@@ -107,7 +97,7 @@ class MqttPublishWindowTests {
 	@ValueSource(strings = { "hivemq", "mosquitto" })
 	void fiftyPublishesOverTenTopicsBufferedOfflineAreDeliveredAfterTheReconnectAheadOfNewOnes(String broker)
 			throws Exception {
-		String uri = brokerUri(broker);
+		String uri = brokers.uri(broker);
 		RawMqttClient subscriber = subscriber(uri, "offline/#");
 		TcpProxy proxy = proxy(uri);
 		MqttConnection connection = connection(proxy.getUri(), (c) -> {
@@ -154,20 +144,6 @@ class MqttPublishWindowTests {
 	}
 
 	// ---------------------------------------------------------------- support
-
-	private static String brokerUri(String kind) {
-		if (kind.equals("hivemq")) {
-			if (hivemq == null) {
-				hivemq = EmbeddedMqttBroker.builder().port(0).build();
-				hivemq.start();
-			}
-			return hivemq.getServerUri();
-		}
-		if (mosquitto == null) {
-			mosquitto = MosquittoBroker.builder().maxInflightMessages(10).build().start();
-		}
-		return mosquitto.getServerUri();
-	}
 
 	private static MqttConnection.BufferingClient client(MqttConnection connection) {
 		return (MqttConnection.BufferingClient) connection.getClient();

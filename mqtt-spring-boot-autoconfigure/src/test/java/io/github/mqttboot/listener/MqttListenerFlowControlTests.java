@@ -1,17 +1,25 @@
 package io.github.mqttboot.listener;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import io.github.mqttboot.annotation.MqttListener;
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttPublishResult;
 import io.github.mqttboot.core.MqttTemplate;
-import io.github.mqttboot.test.EmbeddedBrokerExtension;
+import io.github.mqttboot.test.TwoBrokers;
 import io.github.mqttboot.test.RawMqttClient;
-import org.junit.jupiter.api.Test;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,21 +33,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 class MqttListenerFlowControlTests {
 
 	@RegisterExtension
-	static final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension
-		.create((builder) -> builder.denyPublish("denied/#"));
+	static final TwoBrokers brokers = TwoBrokers.create((hivemq) -> hivemq.denyPublish("denied/#"),
+			(mosquitto) -> mosquitto.maxInflightMessages(10).acl("topic readwrite flow/#\ntopic readwrite replies/#\ntopic read denied/#\n"));
 
-	@Test
-	void aListenerThatPublishesAndWaitsDoesNotDeadlockOnAFullQueue() throws Exception {
+	@ParameterizedTest
+	@ValueSource(strings = { "hivemq", "mosquitto" })
+	void aListenerThatPublishesAndWaitsDoesNotDeadlockOnAFullQueue(String broker) throws Exception {
+		String uri = brokers.uri(broker);
 		MqttListenerSettings settings = new MqttListenerSettings();
 		settings.setQueueCapacity(1);
-		ListenerTestSupport.runner(broker.getServerUri())
+		ListenerTestSupport.runner(uri)
 			.withBean(MqttListenerSettings.class, () -> settings)
 			.withBean(Forwarder.class)
 			.run((context) -> {
 				ListenerTestSupport.awaitSubscribed(context, 1);
 				Forwarder forwarder = context.getBean(Forwarder.class);
 				long start = System.nanoTime();
-				try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+				try (RawMqttClient client = RawMqttClient.connect(uri)) {
 					for (int i = 0; i < 20; i++) {
 						client.publish("flow/in", "m" + i, 1, false);
 					}
@@ -52,11 +62,48 @@ class MqttListenerFlowControlTests {
 			});
 	}
 
-	@Test
-	void aQos0FloodIntoASlowListenerDropsWhatDoesNotFitAndTheConnectionKeepsWorking() throws Exception {
+	@ParameterizedTest
+	@ValueSource(strings = { "hivemq", "mosquitto" })
+	void fiftyRequestsAreAnsweredWhileTheTemplateSaturatesTheBrokersReceiveMaximum(String broker) throws Exception {
+		String uri = brokers.uri(broker);
+		ListenerTestSupport.runner(uri).withBean(Answering.class).run((context) -> {
+			ListenerTestSupport.awaitSubscribed(context, 1);
+			MqttConnection connection = context.getBean(MqttConnection.class);
+			MqttTemplate template = context.getBean(MqttTemplate.class);
+			assertThat(connection.getConnackProperties().getReceiveMaximum()).as("the broker's Receive Maximum")
+				.isEqualTo(10);
+			try (RawMqttClient requester = RawMqttClient.connect(uri)) {
+				requester.subscribe("flow/replies/#", 1);
+				List<CompletableFuture<MqttPublishResult>> bulk = new ArrayList<>();
+				for (int i = 0; i < 2000; i++) {
+					bulk.add(template.publish("flow/bulk", "b" + i, 1, false));
+					if (i % 40 == 0 && i / 40 < 50) {
+						int n = i / 40;
+						MqttMessage request = new MqttMessage(("q" + n).getBytes(StandardCharsets.UTF_8));
+						request.setQos(1);
+						MqttProperties properties = new MqttProperties();
+						properties.setResponseTopic("flow/replies/" + n);
+						request.setProperties(properties);
+						requester.publish("flow/requests", request);
+					}
+				}
+				List<RawMqttClient.Received> replies = requester.awaitMessages(50);
+				assertThat(replies).extracting(RawMqttClient.Received::text)
+					.containsExactlyInAnyOrderElementsOf(IntStream.range(0, 50).mapToObj((n) -> "a" + n).toList());
+				CompletableFuture.allOf(bulk.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+			}
+			assertThat(connection.getReconnectCount()).as("connection losses").isZero();
+			assertThat(context.getBean(Answering.class).failures).isEmpty();
+		});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "hivemq", "mosquitto" })
+	void aQos0FloodIntoASlowListenerDropsWhatDoesNotFitAndTheConnectionKeepsWorking(String broker) throws Exception {
+		String uri = brokers.uri(broker);
 		MqttListenerSettings settings = new MqttListenerSettings();
 		settings.setQueueCapacity(10);
-		ListenerTestSupport.runner(broker.getServerUri())
+		ListenerTestSupport.runner(uri)
 			.withPropertyValues("mqtt.keep-alive=2s")
 			.withBean(MqttListenerSettings.class, () -> settings)
 			.withBean(SlowListener.class)
@@ -64,7 +111,7 @@ class MqttListenerFlowControlTests {
 				ListenerTestSupport.awaitSubscribed(context, 1);
 				MqttConnection connection = context.getBean(MqttConnection.class);
 				MqttTemplate template = context.getBean(MqttTemplate.class);
-				try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+				try (RawMqttClient client = RawMqttClient.connect(uri)) {
 					for (int i = 0; i < 2000; i++) {
 						client.publish("flow/qos0", "m" + i, 0, false);
 					}
@@ -82,14 +129,17 @@ class MqttListenerFlowControlTests {
 			});
 	}
 
-	@Test
-	void aMessageWhoseDeadLetterTheBrokerDeniesIsNotAcknowledgedAndComesBackAfterAReconnect() throws Exception {
-		try (MqttWireRecorder wire = new MqttWireRecorder(broker.getPort())) {
+	@ParameterizedTest
+	@ValueSource(strings = { "hivemq", "mosquitto" })
+	void aMessageWhoseDeadLetterTheBrokerDeniesIsNotAcknowledgedAndComesBackAfterAReconnect(String broker)
+			throws Exception {
+		String uri = brokers.uri(broker);
+		try (MqttWireRecorder wire = new MqttWireRecorder(brokers.port(broker))) {
 			MqttListenerSettings settings = new MqttListenerSettings();
 			settings.setMaxAttempts(1);
 			settings.setDeadLetterTopic("denied/dlq/{topic}");
 			ListenerTestSupport.runner(wire.getUri())
-				.withPropertyValues("mqtt.client-id=flow-dead-letter", "mqtt.clean-start=false",
+				.withPropertyValues("mqtt.client-id=flow-dead-letter-" + broker, "mqtt.clean-start=false",
 						"mqtt.session-expiry=1h")
 				.withBean(MqttListenerSettings.class, () -> settings)
 				.withBean(Failing.class)
@@ -97,7 +147,7 @@ class MqttListenerFlowControlTests {
 					ListenerTestSupport.awaitSubscribed(context, 1);
 					Failing failing = context.getBean(Failing.class);
 					wire.clear();
-					try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+					try (RawMqttClient client = RawMqttClient.connect(uri)) {
 						client.publish("flow/poison", "poison", 1, false).waitForCompletion(5000);
 					}
 					ListenerTestSupport.await().until(() -> failing.attempts.get() >= 1);
@@ -133,6 +183,17 @@ class MqttListenerFlowControlTests {
 				this.failures.add(ex);
 				throw ex;
 			}
+		}
+
+	}
+
+	static class Answering {
+
+		final List<Throwable> failures = new CopyOnWriteArrayList<>();
+
+		@MqttListener(id = "answering", topics = "flow/requests", concurrency = "4")
+		String answer(String question) {
+			return "a" + question.substring(1);
 		}
 
 	}
