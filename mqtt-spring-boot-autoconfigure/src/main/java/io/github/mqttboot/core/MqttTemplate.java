@@ -56,7 +56,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 	 * {@code 1}/{@code 0}). Without it, the indicator is set for {@code String} payloads and for UTF-8 content
 	 * types (JSON, or a {@code charset=UTF-8} parameter).
 	 */
-	public static final String PAYLOAD_FORMAT_INDICATOR = MqttHeaders.PREFIX + "payloadFormatIndicator";
+	public static final String PAYLOAD_FORMAT_INDICATOR = MqttHeaderMapper.PAYLOAD_FORMAT_INDICATOR;
 
 	static final String TEXT_PLAIN = "text/plain";
 
@@ -64,7 +64,6 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 
 	private static final int MAX_TOPIC_BYTES = 65_535;
 
-	private static final long MAX_MESSAGE_EXPIRY = 0xFFFF_FFFFL;
 
 	private static final int FIRST_FAILURE_REASON_CODE = 0x80;
 
@@ -260,7 +259,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		}
 		validateTopic(topic);
 		MqttMessage mqttMessage = toMqttMessage(message.getPayload(), headers);
-		mapHeaders(headers, mqttMessage);
+		MqttHeaderMapper.fromHeaders(headers, mqttMessage, this.defaultQos, this.defaultRetained);
 		return send(topic, mqttMessage);
 	}
 
@@ -349,19 +348,19 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 				properties += 5;
 			}
 			if (source.getContentType() != null) {
-				properties += 3 + utf8Length(source.getContentType());
+				properties += 3 + MqttHeaderMapper.utf8Length(source.getContentType());
 			}
 			if (source.getResponseTopic() != null) {
-				properties += 3 + utf8Length(source.getResponseTopic());
+				properties += 3 + MqttHeaderMapper.utf8Length(source.getResponseTopic());
 			}
 			if (source.getCorrelationData() != null) {
 				properties += 3 + source.getCorrelationData().length;
 			}
 			for (UserProperty property : source.getUserProperties()) {
-				properties += 5 + utf8Length(property.getKey()) + utf8Length(property.getValue());
+				properties += 5 + MqttHeaderMapper.utf8Length(property.getKey()) + MqttHeaderMapper.utf8Length(property.getValue());
 			}
 		}
-		long remaining = 2 + utf8Length(topic) + ((message.getQos() > 0) ? 2 : 0) + variableIntSize(properties)
+		long remaining = 2 + MqttHeaderMapper.utf8Length(topic) + ((message.getQos() > 0) ? 2 : 0) + variableIntSize(properties)
 				+ properties + message.getPayload().length;
 		return 1 + variableIntSize(remaining) + remaining;
 	}
@@ -477,131 +476,6 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		return "application".equals(mimeType.getType()) && ("json".equals(subtype) || subtype.endsWith("+json"));
 	}
 
-	private void mapHeaders(MessageHeaders headers, MqttMessage message) {
-		MqttProperties properties = message.getProperties();
-		int qos = this.defaultQos;
-		boolean retained = this.defaultRetained;
-		for (Map.Entry<String, Object> header : headers.entrySet()) {
-			String name = header.getKey();
-			Object value = header.getValue();
-			if (value == null) {
-				continue;
-			}
-			if (name.startsWith(MqttHeaders.PREFIX)) {
-				switch (name) {
-					case MqttHeaders.QOS -> {
-						qos = intValue(name, value);
-						validateQos(qos);
-					}
-					case MqttHeaders.RETAINED -> retained = booleanValue(name, value);
-					case MqttHeaders.RESPONSE_TOPIC -> {
-						if (!(value instanceof String responseTopic)) {
-							throw wrongType(name, value, "String");
-						}
-						validateTopic(responseTopic);
-						properties.setResponseTopic(responseTopic);
-					}
-					case MqttHeaders.CORRELATION_DATA -> properties.setCorrelationData(bytesValue(name, value));
-					case MqttHeaders.MESSAGE_EXPIRY_INTERVAL -> properties.setMessageExpiryInterval(expiry(value));
-					case PAYLOAD_FORMAT_INDICATOR -> properties.setPayloadFormat(booleanValue(name, value));
-					default -> {
-						// mqtt_topic is read by publish(Message); received-side headers (mqtt_receivedTopic…) of a
-						// forwarded message do not apply to the outbound one
-					}
-				}
-			}
-			else if (!isSpringHeader(name)) {
-				MqttStrings.requireValid(name, "user property name");
-				properties.getUserProperties()
-					.add(new UserProperty(name, MqttStrings.requireValid(stringValue(value), "user property '"
-							+ MqttStrings.escape(name) + "'")));
-			}
-		}
-		message.setQos(qos);
-		message.setRetained(retained);
-	}
-
-	private static boolean isSpringHeader(String name) {
-		return switch (name) {
-			case MessageHeaders.ID, MessageHeaders.TIMESTAMP, MessageHeaders.CONTENT_TYPE,
-					MessageHeaders.REPLY_CHANNEL, MessageHeaders.ERROR_CHANNEL -> true;
-			default -> false;
-		};
-	}
-
-	private static String stringValue(Object value) {
-		return (value instanceof byte[] bytes) ? new String(bytes, StandardCharsets.UTF_8) : value.toString();
-	}
-
-	private static int intValue(String name, Object value) {
-		if (value instanceof Number number) {
-			return number.intValue();
-		}
-		if (value instanceof String text) {
-			try {
-				return Integer.parseInt(text.trim());
-			}
-			catch (NumberFormatException ex) {
-				throw wrongType(name, value, "an integer");
-			}
-		}
-		throw wrongType(name, value, "Integer");
-	}
-
-	private static boolean booleanValue(String name, Object value) {
-		if (value instanceof Boolean flag) {
-			return flag;
-		}
-		if (value instanceof Number number) {
-			return number.intValue() != 0;
-		}
-		if (value instanceof String text) {
-			return Boolean.parseBoolean(text.trim()) || "1".equals(text.trim());
-		}
-		throw wrongType(name, value, "Boolean");
-	}
-
-	private static byte[] bytesValue(String name, Object value) {
-		if (value instanceof byte[] bytes) {
-			return bytes;
-		}
-		if (value instanceof String text) {
-			return text.getBytes(StandardCharsets.UTF_8);
-		}
-		throw wrongType(name, value, "byte[] or String");
-	}
-
-	private static long expiry(Object value) {
-		long seconds;
-		if (value instanceof Duration duration) {
-			seconds = duration.toSeconds();
-		}
-		else if (value instanceof Number number) {
-			seconds = number.longValue();
-		}
-		else if (value instanceof String text) {
-			try {
-				seconds = Long.parseLong(text.trim());
-			}
-			catch (NumberFormatException ex) {
-				throw wrongType(MqttHeaders.MESSAGE_EXPIRY_INTERVAL, value, "seconds");
-			}
-		}
-		else {
-			throw wrongType(MqttHeaders.MESSAGE_EXPIRY_INTERVAL, value, "Long, Integer, Duration or String");
-		}
-		if (seconds < 0 || seconds > MAX_MESSAGE_EXPIRY) {
-			throw new IllegalArgumentException("Header '" + MqttHeaders.MESSAGE_EXPIRY_INTERVAL
-					+ "' must be between 0 and 4294967295 seconds, not " + seconds);
-		}
-		return seconds;
-	}
-
-	private static IllegalArgumentException wrongType(String name, Object value, String expected) {
-		return new IllegalArgumentException("Header '" + name + "' must be " + expected + ", not "
-				+ value.getClass().getName() + " '" + value + "'");
-	}
-
 	/**
 	 * Check a topic to publish to: not empty, no wildcard ({@code +}, {@code #}), no null character, at most 65,535
 	 * bytes in UTF-8.
@@ -623,7 +497,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		MqttStrings.requireValid(topic, "MQTT topic");
 		// a char takes at most 3 UTF-8 bytes (a surrogate pair 4 for 2 chars): count only when it could matter
 		if (length > MAX_TOPIC_BYTES / 3) {
-			int bytes = utf8Length(topic);
+			int bytes = MqttHeaderMapper.utf8Length(topic);
 			if (bytes > MAX_TOPIC_BYTES) {
 				throw new IllegalArgumentException("Invalid MQTT topic '" + topic.substring(0, 64) + "…': " + bytes
 						+ " bytes in UTF-8, more than the 65,535 allowed");
@@ -631,29 +505,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		}
 	}
 
-	private static int utf8Length(String text) {
-		int bytes = 0;
-		int length = text.length();
-		for (int i = 0; i < length; i++) {
-			char c = text.charAt(i);
-			if (c < 0x80) {
-				bytes++;
-			}
-			else if (c < 0x800) {
-				bytes += 2;
-			}
-			else if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(text.charAt(i + 1))) {
-				bytes += 4;
-				i++;
-			}
-			else {
-				bytes += 3;
-			}
-		}
-		return bytes;
-	}
-
-	private static void validateQos(int qos) {
+	static void validateQos(int qos) {
 		if (qos < 0 || qos > 2) {
 			throw new IllegalArgumentException("Invalid MQTT QoS " + qos + ": must be 0, 1 or 2");
 		}

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import io.github.mqttboot.annotation.TopicVariable;
 import io.github.mqttboot.core.MqttAcknowledgment;
+import io.github.mqttboot.core.MqttHeaderMapper;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
@@ -142,20 +143,20 @@ final class ListenerInvoker {
 	 * user properties exceed the limits, or whose payload is flagged UTF-8 (payload format indicator 1) but is not.
 	 */
 	private void checkInbound(Message<byte[]> message) {
-		if (!(message.getHeaders() instanceof InboundHeaders inbound)) {
+		if (!(message.getHeaders() instanceof MqttHeaderMapper.InboundHeaders inbound)) {
 			return;
 		}
-		if (inbound.userPropertyCount > this.maxUserProperties) {
-			throw new MessageConversionException(message, "The message has " + inbound.userPropertyCount
+		if (inbound.userPropertyCount() > this.maxUserProperties) {
+			throw new MessageConversionException(message, "The message has " + inbound.userPropertyCount()
 					+ " user properties, more than the " + this.maxUserProperties + " a listener accepts "
 					+ "(mqtt.listener.max-user-properties)");
 		}
-		if (inbound.userPropertyBytes > this.maxUserPropertiesBytes) {
+		if (inbound.userPropertyBytes() > this.maxUserPropertiesBytes) {
 			throw new MessageConversionException(message, "The user properties of the message take "
-					+ inbound.userPropertyBytes + " bytes, more than the " + this.maxUserPropertiesBytes
+					+ inbound.userPropertyBytes() + " bytes, more than the " + this.maxUserPropertiesBytes
 					+ " a listener accepts (mqtt.listener.max-user-properties-size)");
 		}
-		if (inbound.utf8Payload) {
+		if (inbound.utf8Payload()) {
 			int invalid = invalidUtf8(message.getPayload());
 			if (invalid >= 0) {
 				throw new MessageConversionException(message, "The payload is flagged as UTF-8 text (payload format "
@@ -247,95 +248,7 @@ final class ListenerInvoker {
 	 * @return the message
 	 */
 	static Message<byte[]> toMessage(String topic, MqttMessage message) {
-		return new GenericMessage<>(message.getPayload(), new InboundHeaders(topic, message));
-	}
-
-	/**
-	 * Message headers filled in place: no generated id and timestamp (MQTT has its own id), so no UUID per message,
-	 * and no map built first for {@link MessageHeaders} to copy.
-	 */
-	/**
-	 * Whether a header name belongs to the broker, MQTT or Spring (mqtt_*, id, timestamp, contentType...), so that a
-	 * user property of that name must never be taken for it, inbound or when a message is republished.
-	 * @param name the header name
-	 * @return whether it is reserved
-	 */
-	static boolean isReservedHeader(String name) {
-		return name.startsWith(MqttHeaders.PREFIX) || switch (name) {
-			case MessageHeaders.ID, MessageHeaders.TIMESTAMP, MessageHeaders.CONTENT_TYPE,
-					MessageHeaders.REPLY_CHANNEL, MessageHeaders.ERROR_CHANNEL -> true;
-			default -> false;
-		};
-	}
-
-	private static final class InboundHeaders extends MessageHeaders {
-
-		final transient int userPropertyCount;
-
-		final transient long userPropertyBytes;
-
-		final transient boolean utf8Payload;
-
-		InboundHeaders(String topic, MqttMessage message) {
-			super(null, ID_VALUE_NONE, -1L);
-			Map<String, Object> headers = getRawHeaders();
-			headers.put(MqttHeaders.RECEIVED_TOPIC, topic);
-			headers.put(MqttHeaders.RECEIVED_QOS, message.getQos());
-			headers.put(MqttHeaders.RECEIVED_RETAINED, message.isRetained());
-			headers.put(MqttHeaders.DUPLICATE, message.isDuplicate());
-			headers.put(MqttHeaders.ID, message.getId());
-			MqttProperties properties = message.getProperties();
-			int count = 0;
-			long bytes = 0;
-			boolean utf8 = false;
-			if (properties != null) {
-				utf8 = properties.getPayloadFormat();
-				List<UserProperty> userProperties = properties.getUserProperties();
-				if (userProperties != null) {
-					count = userProperties.size();
-					for (UserProperty property : userProperties) {
-						String name = property.getKey();
-						// a publisher must not forge what the broker and the starter say: mqtt_receivedTopic (and
-						// with it every @TopicVariable), the response topic, the content type...
-						if (!isReservedHeader(name)) {
-							headers.put(name, property.getValue());
-						}
-						bytes += utf8Length(name) + utf8Length(property.getValue());
-					}
-				}
-				putIfNotNull(headers, MqttHeaders.RESPONSE_TOPIC, properties.getResponseTopic());
-				putIfNotNull(headers, MqttHeaders.CORRELATION_DATA, properties.getCorrelationData());
-				putIfNotNull(headers, MqttHeaders.MESSAGE_EXPIRY_INTERVAL, properties.getMessageExpiryInterval());
-				putIfNotNull(headers, MessageHeaders.CONTENT_TYPE, properties.getContentType());
-			}
-			this.userPropertyCount = count;
-			this.userPropertyBytes = bytes;
-			this.utf8Payload = utf8;
-		}
-
-		private static int utf8Length(@Nullable String text) {
-			if (text == null) {
-				return 0;
-			}
-			int length = text.length();
-			for (int i = 0; i < text.length(); i++) {
-				char c = text.charAt(i);
-				if (c >= 0x800) {
-					length += Character.isSurrogate(c) ? 1 : 2;
-				}
-				else if (c >= 0x80) {
-					length++;
-				}
-			}
-			return length;
-		}
-
-		private static void putIfNotNull(Map<String, Object> headers, String name, @Nullable Object value) {
-			if (value != null) {
-				headers.put(name, value);
-			}
-		}
-
+		return new GenericMessage<>(message.getPayload(), MqttHeaderMapper.toHeaders(topic, message));
 	}
 
 	/**

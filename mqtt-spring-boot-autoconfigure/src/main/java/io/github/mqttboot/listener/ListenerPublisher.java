@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttHeaderMapper;
 import io.github.mqttboot.core.MqttStrings;
 import io.github.mqttboot.core.MqttTemplate;
 import org.apache.commons.logging.Log;
@@ -114,7 +115,7 @@ final class ListenerPublisher {
 				// the original's user properties first, so that nothing in them can pose as the dead letter's own
 				// MQTT headers (its topic, QoS...)
 				for (UserProperty property : source.getUserProperties()) {
-					if (!ListenerInvoker.isReservedHeader(property.getKey())) {
+					if (!MqttHeaderMapper.isReserved(property.getKey())) {
 						letter.setHeader(property.getKey(), property.getValue());
 					}
 				}
@@ -124,7 +125,7 @@ final class ListenerPublisher {
 				.setHeader(MqttHeaders.RETAINED, false);
 			if (source != null) {
 				letter.setHeader(MessageHeaders.CONTENT_TYPE, source.getContentType());
-				letter.setHeader(MqttTemplate.PAYLOAD_FORMAT_INDICATOR, source.getPayloadFormat());
+				letter.setHeader(MqttHeaderMapper.PAYLOAD_FORMAT_INDICATOR, source.getPayloadFormat());
 				letter.setHeader(MqttHeaders.RESPONSE_TOPIC, source.getResponseTopic());
 				letter.setHeader(MqttHeaders.CORRELATION_DATA, source.getCorrelationData());
 				letter.setHeader(MqttHeaders.MESSAGE_EXPIRY_INTERVAL, source.getMessageExpiryInterval());
