@@ -1,6 +1,7 @@
 package io.github.mqttboot.autoconfigure;
 
 import io.github.mqttboot.core.MqttAuthenticationHandler;
+import io.github.mqttboot.core.MqttCredentialsProvider;
 import io.github.mqttboot.core.MqttConnection;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 
@@ -43,11 +44,12 @@ public final class MqttAutoConfiguration {
 			ObjectProvider<MqttConnectionDetails> connectionDetails, ObjectProvider<SslBundles> sslBundles,
 			ObjectProvider<MqttConnectionOptionsCustomizer> optionsCustomizers,
 			ObjectProvider<MqttConnectionCustomizer> connectionCustomizers,
-			ObjectProvider<MqttAuthenticationHandler> authenticationHandler, Environment environment) {
+			ObjectProvider<MqttAuthenticationHandler> authenticationHandler,
+			ObjectProvider<MqttCredentialsProvider> credentialsProvider, Environment environment) {
 		MqttConnectionFactory.validQos("mqtt.template.default-qos", properties.getTemplate().getDefaultQos());
 		MqttConnectionFactory.validQos("mqtt.listener.default-qos", properties.getListener().getDefaultQos());
 		return new MqttConnectionFactory(properties, connectionDetails.getIfAvailable(), sslBundles,
-				optionsCustomizers, connectionCustomizers, authenticationHandler, environment);
+				optionsCustomizers, connectionCustomizers, authenticationHandler, credentialsProvider, environment);
 	}
 
 	@Bean

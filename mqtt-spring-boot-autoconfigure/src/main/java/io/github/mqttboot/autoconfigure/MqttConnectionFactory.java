@@ -15,6 +15,7 @@ import javax.net.SocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
 import io.github.mqttboot.core.MqttAuthenticationHandler;
+import io.github.mqttboot.core.MqttCredentialsProvider;
 import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttStrings;
 import io.github.mqttboot.core.MqttUris;
@@ -69,18 +70,22 @@ final class MqttConnectionFactory {
 
 	private final ObjectProvider<MqttAuthenticationHandler> authenticationHandler;
 
+	private final ObjectProvider<MqttCredentialsProvider> credentialsProvider;
+
 	private final String applicationName;
 
 	MqttConnectionFactory(MqttBootProperties properties, @Nullable MqttConnectionDetails defaultDetails,
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<MqttConnectionOptionsCustomizer> optionsCustomizers,
 			ObjectProvider<MqttConnectionCustomizer> connectionCustomizers,
-			ObjectProvider<MqttAuthenticationHandler> authenticationHandler, Environment environment) {
+			ObjectProvider<MqttAuthenticationHandler> authenticationHandler,
+			ObjectProvider<MqttCredentialsProvider> credentialsProvider, Environment environment) {
 		this.properties = properties;
 		this.defaultDetails = defaultDetails;
 		this.sslBundles = sslBundles;
 		this.optionsCustomizers = optionsCustomizers;
 		this.connectionCustomizers = connectionCustomizers;
 		this.authenticationHandler = authenticationHandler;
+		this.credentialsProvider = credentialsProvider;
 		this.applicationName = environment.getProperty("spring.application.name", "mqtt");
 	}
 
@@ -113,6 +118,8 @@ final class MqttConnectionFactory {
 		if (handler != null) {
 			mqttConnection.setAuthenticationHandler(handler);
 		}
+		// asked before every connect attempt; the static username/password above stay the default without one
+		mqttConnection.setCredentialsProvider(this.credentialsProvider.getIfUnique());
 		this.connectionCustomizers.orderedStream().forEach((customizer) -> customizer.customize(mqttConnection));
 		return mqttConnection;
 	}

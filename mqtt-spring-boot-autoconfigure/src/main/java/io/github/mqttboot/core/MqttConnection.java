@@ -87,6 +87,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 
 	private @Nullable MqttAuthenticationHandler authenticationHandler;
 
+	private volatile @Nullable MqttCredentialsProvider credentialsProvider;
+
 	private @Nullable ApplicationEventPublisher eventPublisher;
 
 	private @Nullable ScheduledExecutorService scheduler;
@@ -247,6 +249,23 @@ public class MqttConnection extends Mqttv5ClientManager {
 	 */
 	public void setAuthenticationHandler(@Nullable MqttAuthenticationHandler authenticationHandler) {
 		this.authenticationHandler = authenticationHandler;
+	}
+
+	/**
+	 * Set the provider asked for the user name and password before each connect attempt (short-lived tokens);
+	 * {@code null} to keep those of the connection options.
+	 * @param credentialsProvider the provider
+	 */
+	public void setCredentialsProvider(@Nullable MqttCredentialsProvider credentialsProvider) {
+		this.credentialsProvider = credentialsProvider;
+	}
+
+	/**
+	 * Return the provider asked for credentials before each connect attempt.
+	 * @return the provider, or {@code null} when the connection options' credentials are used
+	 */
+	public @Nullable MqttCredentialsProvider getCredentialsProvider() {
+		return this.credentialsProvider;
 	}
 
 	@Override
@@ -606,6 +625,22 @@ public class MqttConnection extends Mqttv5ClientManager {
 			return outcome;
 		}
 		long attempt = this.connectAttempt.incrementAndGet();
+		MqttCredentialsProvider provider = this.credentialsProvider;
+		if (provider != null) {
+			// fresh for every attempt (a token may have expired since the last one), before the connect timeout starts
+			try {
+				MqttCredentials credentials = provider.getCredentials(this.name);
+				this.options.setUserName(credentials.getUsername());
+				this.options.setPassword(credentials.getPassword());
+			}
+			catch (Exception ex) {
+				IllegalStateException failure = new IllegalStateException(
+						"the credentials provider failed: " + ex.getMessage(), ex);
+				connectFailed(failure);
+				outcome.completeExceptionally(failure);
+				return outcome;
+			}
+		}
 		synchronized (this.ackLock) {
 			// a new network connection: acknowledgements of the old one are dropped from now on, and any that
 			// slipped into Paho's queue while the old one was going down is removed before the CONNECT is queued

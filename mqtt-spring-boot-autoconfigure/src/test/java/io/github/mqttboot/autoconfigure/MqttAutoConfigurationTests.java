@@ -3,6 +3,8 @@ package io.github.mqttboot.autoconfigure;
 import java.time.Duration;
 
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttCredentials;
+import io.github.mqttboot.core.MqttCredentialsProvider;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
 import org.junit.jupiter.api.Test;
@@ -57,6 +59,21 @@ class MqttAutoConfigurationTests {
 	void backsOffWithoutPaho() {
 		this.runner.withClassLoader(new FilteredClassLoader(MqttAsyncClient.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(MqttConnection.class));
+	}
+
+	@Test
+	void aCredentialsProviderBeanIsAskedByEveryConnection() {
+		MqttCredentialsProvider provider = (name) -> MqttCredentials.of(name, "token");
+		this.runner.withBean(MqttCredentialsProvider.class, () -> provider)
+			.withPropertyValues("mqtt.connections.edge.server-uris=tcp://127.0.0.1:3")
+			.run((context) -> {
+				assertThat(context.getBean("mqttConnection", MqttConnection.class).getCredentialsProvider())
+					.isSameAs(provider);
+				assertThat(context.getBean("edgeMqttConnection", MqttConnection.class).getCredentialsProvider())
+					.isSameAs(provider);
+			});
+		this.runner.run((context) -> assertThat(context.getBean(MqttConnection.class).getCredentialsProvider())
+			.as("static credentials by default").isNull());
 	}
 
 	@Test
