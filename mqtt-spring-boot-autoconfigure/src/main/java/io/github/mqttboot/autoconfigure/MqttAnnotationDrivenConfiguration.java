@@ -4,8 +4,10 @@ import io.github.mqttboot.annotation.EnableMqtt;
 import io.github.mqttboot.listener.MqttListenerSettings;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The listener side: applies {@link EnableMqtt @EnableMqtt} (the {@code @MqttListener} post-processor and the
@@ -17,7 +19,7 @@ class MqttAnnotationDrivenConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MqttListenerSettings mqttListenerSettings(MqttBootProperties properties) {
+	MqttListenerSettings mqttListenerSettings(MqttBootProperties properties, Environment environment) {
 		MqttBootProperties.Listener listener = properties.getListener();
 		MqttBootProperties.Listener.Retry retry = listener.getRetry();
 		if (listener.getConcurrency() < 1) {
@@ -70,6 +72,8 @@ class MqttAnnotationDrivenConfiguration {
 		settings.setMaxInterval(retry.getMaxInterval());
 		settings.setDeadLetterTopic(listener.getDeadLetter().getTopic());
 		settings.setObservationEnabled(properties.getObservation().isEnabled());
+		// spring.threads.virtual.enabled on Java 21+, as Boot's Kafka and AMQP listener containers do
+		settings.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
 		settings.setMaxUserProperties(listener.getMaxUserProperties());
 		settings.setMaxUserPropertiesBytes(listener.getMaxUserPropertiesSize().toBytes());
 		return settings;

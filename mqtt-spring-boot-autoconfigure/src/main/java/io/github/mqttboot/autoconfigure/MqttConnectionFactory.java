@@ -38,6 +38,7 @@ import org.springframework.boot.ssl.NoSuchSslBundleException;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
+import org.springframework.boot.thread.Threading;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
@@ -74,6 +75,8 @@ final class MqttConnectionFactory {
 
 	private final String applicationName;
 
+	private final boolean virtualThreads;
+
 	MqttConnectionFactory(MqttBootProperties properties, @Nullable MqttConnectionDetails defaultDetails,
 			ObjectProvider<SslBundles> sslBundles, ObjectProvider<MqttConnectionOptionsCustomizer> optionsCustomizers,
 			ObjectProvider<MqttConnectionCustomizer> connectionCustomizers,
@@ -87,6 +90,7 @@ final class MqttConnectionFactory {
 		this.authenticationHandler = authenticationHandler;
 		this.credentialsProvider = credentialsProvider;
 		this.applicationName = environment.getProperty("spring.application.name", "mqtt");
+		this.virtualThreads = Threading.VIRTUAL.isActive(environment);
 	}
 
 	/**
@@ -118,6 +122,7 @@ final class MqttConnectionFactory {
 		if (handler != null) {
 			mqttConnection.setAuthenticationHandler(handler);
 		}
+		mqttConnection.setVirtualThreads(this.virtualThreads);
 		// asked before every connect attempt; the static username/password above stay the default without one
 		mqttConnection.setCredentialsProvider(this.credentialsProvider.getIfUnique());
 		this.connectionCustomizers.orderedStream().forEach((customizer) -> customizer.customize(mqttConnection));

@@ -89,6 +89,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 
 	private volatile @Nullable MqttCredentialsProvider credentialsProvider;
 
+	private volatile boolean virtualThreads;
+
 	private @Nullable ApplicationEventPublisher eventPublisher;
 
 	private @Nullable ScheduledExecutorService scheduler;
@@ -258,6 +260,24 @@ public class MqttConnection extends Mqttv5ClientManager {
 	 */
 	public void setCredentialsProvider(@Nullable MqttCredentialsProvider credentialsProvider) {
 		this.credentialsProvider = credentialsProvider;
+	}
+
+	/**
+	 * Set whether the connection's own threads (events, publish window, the templates' timeouts) are virtual
+	 * threads (Java 21+; the auto-configuration sets it with {@code spring.threads.virtual.enabled}). Set before
+	 * {@link #start()}.
+	 * @param virtualThreads whether to use virtual threads
+	 */
+	public void setVirtualThreads(boolean virtualThreads) {
+		this.virtualThreads = virtualThreads;
+	}
+
+	/**
+	 * Return whether the connection's own threads are virtual threads.
+	 * @return whether virtual
+	 */
+	public boolean isVirtualThreads() {
+		return this.virtualThreads;
 	}
 
 	/**
@@ -558,11 +578,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 				return;
 			}
 			BufferingClient newClient = createClient();
-			this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "mqtt-" + this.name + "-events");
-				thread.setDaemon(true);
-				return thread;
-			});
+			this.scheduler = Executors
+				.newSingleThreadScheduledExecutor(MqttThreads.named("mqtt-" + this.name + "-events", this.virtualThreads));
 			this.client = newClient;
 			setClient(newClient);
 			this.running = true;
@@ -732,8 +749,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 				current.abandoned = true;
 				this.abandonedAttempts.incrementAndGet();
 				rotateServerUris(hungUri);
-				Thread aborter = new Thread(() -> abortConnect(current), "mqtt-" + this.name + "-abort");
-				aborter.setDaemon(true);
+				Thread aborter = MqttThreads.newThread("mqtt-" + this.name + "-abort", () -> abortConnect(current),
+						this.virtualThreads);
 				aborter.start();
 				TimeoutException timeout = new TimeoutException(
 						"no CONNACK from " + serverUri + " within " + limit + " ms");
@@ -793,8 +810,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 				// close the socket under Paho: its receiver fails, and Paho reports the loss like any other (a
 				// disconnectForcibly would end the connection without telling the callback, and nothing would
 				// reconnect)
-				Thread closer = new Thread(current::dropNetworkConnection, "mqtt-" + this.name + "-drop");
-				closer.setDaemon(true);
+				Thread closer = MqttThreads.newThread("mqtt-" + this.name + "-drop", current::dropNetworkConnection,
+						this.virtualThreads);
 				closer.start();
 			}
 		}, tick, tick, TimeUnit.MILLISECONDS);
@@ -852,8 +869,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 		finally {
 			this.lock.unlock();
 		}
-		Thread closer = new Thread(() -> closeQuietly(wedged), "mqtt-" + this.name + "-close");
-		closer.setDaemon(true);
+		Thread closer = MqttThreads.newThread("mqtt-" + this.name + "-close", () -> closeQuietly(wedged),
+				this.virtualThreads);
 		closer.start();
 		return fresh;
 	}

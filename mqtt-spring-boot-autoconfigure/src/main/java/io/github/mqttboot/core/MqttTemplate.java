@@ -397,11 +397,8 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 					throw new RejectedExecutionException("closed");
 				}
 				String name = "mqtt-" + this.connection.getName() + "-template";
-				ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-					Thread thread = new Thread(runnable, name);
-					thread.setDaemon(true);
-					return thread;
-				});
+				ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+						MqttThreads.named(name, this.connection.isVirtualThreads()));
 				executor.setRemoveOnCancelPolicy(true);
 				this.scheduler = executor;
 			}

@@ -154,11 +154,8 @@ final class PublishWindow {
 			current = this.executor;
 			if (current == null || current.isShutdown()) {
 				String name = "mqtt-" + this.connection.getName() + "-publish";
-				current = new ScheduledThreadPoolExecutor(1, (runnable) -> {
-					Thread thread = new Thread(runnable, name);
-					thread.setDaemon(true);
-					return thread;
-				});
+				current = new ScheduledThreadPoolExecutor(1,
+						MqttThreads.named(name, this.connection.isVirtualThreads()));
 				current.setRemoveOnCancelPolicy(true);
 				this.executor = current;
 			}

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.LongAdder;
 import io.github.mqttboot.core.AckSequencer;
 import io.github.mqttboot.core.MqttAcknowledgment;
 import io.github.mqttboot.core.MqttListenerErrorHandler;
+import io.github.mqttboot.core.MqttThreads;
 import io.github.mqttboot.observation.MqttObservations;
 import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
@@ -220,8 +221,8 @@ public final class MqttListenerContainer {
 			Thread[] threads = new Thread[this.queues.size()];
 			for (int i = 0; i < threads.length; i++) {
 				BlockingQueue<Delivery> queue = this.queues.get(i);
-				threads[i] = new Thread(() -> work(queue), "mqtt-listener-" + this.id + "-" + i);
-				threads[i].setDaemon(true);
+				threads[i] = MqttThreads.newThread("mqtt-listener-" + this.id + "-" + i, () -> work(queue),
+						this.settings.isVirtualThreads());
 			}
 			this.workers = threads;
 			this.state = State.RUNNING;

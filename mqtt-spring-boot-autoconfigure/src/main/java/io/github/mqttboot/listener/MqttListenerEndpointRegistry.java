@@ -11,6 +11,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.Collectors;
 
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttThreads;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -405,11 +406,8 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 							: ListenerMetrics.NONE;
 			this.observation = ListenerObservation.find(factory, this.settings.isObservationEnabled());
 			this.publisher = new ListenerPublisher(factory, this.converter);
-			this.scheduler = Executors.newSingleThreadScheduledExecutor((runnable) -> {
-				Thread thread = new Thread(runnable, "mqtt-listener-scheduler");
-				thread.setDaemon(true);
-				return thread;
-			});
+			this.scheduler = Executors.newSingleThreadScheduledExecutor(
+					MqttThreads.named("mqtt-listener-scheduler", this.settings.isVirtualThreads()));
 		}
 
 		private static @Nullable Validator validator(ListableBeanFactory factory) {

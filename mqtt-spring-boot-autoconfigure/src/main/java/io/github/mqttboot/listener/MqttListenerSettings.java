@@ -37,6 +37,8 @@ public class MqttListenerSettings {
 
 	private boolean observationEnabled;
 
+	private boolean virtualThreads;
+
 	private int maxUserProperties = DEFAULT_MAX_USER_PROPERTIES;
 
 	private long maxUserPropertiesBytes = DEFAULT_MAX_USER_PROPERTIES_BYTES;
@@ -289,6 +291,23 @@ public class MqttListenerSettings {
 	 */
 	public void setObservationEnabled(boolean observationEnabled) {
 		this.observationEnabled = observationEnabled;
+	}
+
+	/**
+	 * Return whether listener workers (and the listeners' retry scheduler) are virtual threads.
+	 * @return whether virtual
+	 */
+	public boolean isVirtualThreads() {
+		return this.virtualThreads;
+	}
+
+	/**
+	 * Set whether listener workers are virtual threads (Java 21+; set from {@code spring.threads.virtual.enabled}).
+	 * Per-topic order and in-order acknowledgements do not depend on it.
+	 * @param virtualThreads whether to use virtual threads
+	 */
+	public void setVirtualThreads(boolean virtualThreads) {
+		this.virtualThreads = virtualThreads;
 	}
 
 	/**
