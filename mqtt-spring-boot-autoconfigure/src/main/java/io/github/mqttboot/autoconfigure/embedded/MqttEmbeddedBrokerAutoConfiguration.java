@@ -24,7 +24,9 @@ import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Auto-configuration of an embedded MQTT 5 broker (HiveMQ CE embedded) for development and tests. It is on when
+ * Auto-configuration of an embedded MQTT 5 broker (HiveMQ CE embedded) for development and tests, present when the
+ * application has {@code io.github.mqttboot:mqtt-spring-boot-test} on its class path (the starter does not bring
+ * it). It is on when
  * {@code mqtt.embedded.enabled=true}, or when that property is unset and {@code mqtt.server-uris} is not set (like
  * Boot's embedded Artemis). The broker starts as soon as its bean is created, before any MQTT connection, and stops
  * when the context closes, after the connections. Unless {@code mqtt.server-uris} is set, the {@code default}
@@ -32,7 +34,7 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
  * {@code local.mqtt.port} and {@code local.mqtt.ssl-port}.
  */
 @AutoConfiguration(beforeName = "io.github.mqttboot.autoconfigure.MqttAutoConfiguration")
-@ConditionalOnClass(EmbeddedHiveMQ.class)
+@ConditionalOnClass({ EmbeddedMqttBroker.class, EmbeddedHiveMQ.class })
 @ConditionalOnBooleanProperty(name = "mqtt.enabled", matchIfMissing = true)
 @Conditional(MqttEmbeddedBrokerAutoConfiguration.EmbeddedBrokerCondition.class)
 @EnableConfigurationProperties(MqttEmbeddedProperties.class)
