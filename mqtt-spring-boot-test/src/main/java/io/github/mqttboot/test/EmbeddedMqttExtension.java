@@ -1,6 +1,7 @@
 package io.github.mqttboot.test;
 
 import java.lang.reflect.Parameter;
+import java.util.Arrays;
 
 import io.github.mqttboot.embedded.EmbeddedMqttBroker;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -64,7 +65,7 @@ public final class EmbeddedMqttExtension implements BeforeAllCallback, Parameter
 		while (testClass != null) {
 			boolean spring = AnnotationSupport.findRepeatableAnnotations(testClass, ExtendWith.class)
 				.stream()
-				.flatMap((extendWith) -> java.util.Arrays.stream(extendWith.value()))
+				.flatMap((extendWith) -> Arrays.stream(extendWith.value()))
 				.anyMatch((type) -> type.getName().equals(SPRING_EXTENSION));
 			if (spring) {
 				return true;
