@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 
+import io.github.mqttboot.test.EmbeddedMqtt;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
@@ -17,13 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The demo with credentials (embedded broker users) and every actuator endpoint that could show them exposed,
- * values shown: the MQTT password appears in none of health, mqtt, configprops and env.
+ * The demo with credentials (a broker user, set by {@code @EmbeddedMqtt} as mqtt.username/mqtt.password) and every
+ * actuator endpoint that could show them exposed, values shown: the MQTT password appears in none of health, mqtt,
+ * configprops and env.
  */
+@EmbeddedMqtt(users = "fleet:" + DemoActuatorSecretsTests.SECRET)
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "mqtt.embedded.port=0", "mqtt.embedded.users.fleet=" + DemoActuatorSecretsTests.SECRET,
-				"mqtt.username=fleet", "mqtt.password=" + DemoActuatorSecretsTests.SECRET,
-				"management.endpoints.web.exposure.include=health,mqtt,configprops,env",
+		properties = { "management.endpoints.web.exposure.include=health,mqtt,configprops,env",
 				"management.endpoint.configprops.show-values=always", "management.endpoint.env.show-values=always",
 				"demo.fleet.enabled=false" })
 class DemoActuatorSecretsTests {

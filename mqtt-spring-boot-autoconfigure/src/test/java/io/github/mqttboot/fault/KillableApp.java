@@ -40,6 +40,9 @@ public class KillableApp {
 	public static void main(String[] args) throws IOException {
 		ConfigurableApplicationContext context = new SpringApplicationBuilder(KillableApp.class)
 			.web(WebApplicationType.NONE)
+			// spring-boot-docker-compose is on the test class path (the service-connection factory): outside a
+			// test it would look for a compose.yaml and fail the start without one
+			.properties("spring.docker.compose.enabled=false")
 			.run(args);
 		Worker worker = context.getBean(Worker.class);
 		BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -1,17 +1,34 @@
 package io.github.mqttboot.autoconfigure.embedded;
 
 import io.github.mqttboot.embedded.EmbeddedMqttBrokerPortInUseException;
+import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 
 /**
- * Explains an embedded MQTT broker that cannot start because its port is taken.
+ * Explains an embedded MQTT broker that cannot start because its port is taken. The exception class lives in the
+ * optional {@code mqtt-spring-boot-test} jar: it is looked for by name, so that this analyzer (registered for every
+ * application) never loads it when the jar is absent.
  */
-class EmbeddedMqttBrokerPortInUseFailureAnalyzer extends AbstractFailureAnalyzer<EmbeddedMqttBrokerPortInUseException> {
+class EmbeddedMqttBrokerPortInUseFailureAnalyzer implements FailureAnalyzer {
+
+	private static final String EXCEPTION = "io.github.mqttboot.embedded.EmbeddedMqttBrokerPortInUseException";
 
 	@Override
-	protected FailureAnalysis analyze(Throwable rootFailure, EmbeddedMqttBrokerPortInUseException cause) {
+	public @Nullable FailureAnalysis analyze(Throwable failure) {
+		for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+			if (cause.getClass().getName().equals(EXCEPTION)) {
+				return analyze((EmbeddedMqttBrokerPortInUseException) cause);
+			}
+			if (cause.getCause() == cause) {
+				break;
+			}
+		}
+		return null;
+	}
+
+	private FailureAnalysis analyze(EmbeddedMqttBrokerPortInUseException cause) {
 		String description = "The embedded MQTT broker could not start: port " + cause.getPort() + " on "
 				+ cause.getBindAddress() + " is already in use (another MQTT broker, or another instance of this "
 				+ "application, may be listening there).";

@@ -5,6 +5,7 @@ import io.github.mqttboot.autoconfigure.MqttConnectionDetails;
 import io.github.mqttboot.embedded.EmbeddedMqttBroker;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionMessage;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
@@ -19,20 +20,24 @@ import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.ConfigurationCondition;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
- * Auto-configuration of an embedded MQTT 5 broker (HiveMQ CE embedded) for development and tests. It is on when
- * {@code mqtt.embedded.enabled=true}, or when that property is unset and {@code mqtt.server-uris} is not set (like
- * Boot's embedded Artemis). The broker starts as soon as its bean is created, before any MQTT connection, and stops
+ * Auto-configuration of an embedded MQTT 5 broker (HiveMQ CE embedded) for development and tests, present when the
+ * application has {@code io.github.mqttboot:mqtt-spring-boot-test} on its class path (the starter does not bring
+ * it). It is on when
+ * {@code mqtt.embedded.enabled=true}, or when that property is unset, {@code mqtt.server-uris} is not set and no
+ * other {@link MqttConnectionDetails} bean (such as a Testcontainers or Docker Compose service connection) exists
+ * (like Boot's embedded Artemis). The broker starts as soon as its bean is created, before any MQTT connection, and stops
  * when the context closes, after the connections. Unless {@code mqtt.server-uris} is set, the {@code default}
  * connection is pointed at it through an {@link MqttConnectionDetails} bean. Its ports are published as
  * {@code local.mqtt.port} and {@code local.mqtt.ssl-port}.
  */
 @AutoConfiguration(beforeName = "io.github.mqttboot.autoconfigure.MqttAutoConfiguration")
-@ConditionalOnClass(EmbeddedHiveMQ.class)
+@ConditionalOnClass({ EmbeddedMqttBroker.class, EmbeddedHiveMQ.class })
 @ConditionalOnBooleanProperty(name = "mqtt.enabled", matchIfMissing = true)
 @Conditional(MqttEmbeddedBrokerAutoConfiguration.EmbeddedBrokerCondition.class)
 @EnableConfigurationProperties(MqttEmbeddedProperties.class)
@@ -84,9 +89,17 @@ public final class MqttEmbeddedBrokerAutoConfiguration {
 	}
 
 	/**
-	 * On when {@code mqtt.embedded.enabled=true}, or when it is unset and {@code mqtt.server-uris} is not set.
+	 * On when {@code mqtt.embedded.enabled=true}, or when it is unset, {@code mqtt.server-uris} is not set and no
+	 * other {@link MqttConnectionDetails} bean (a Testcontainers or Docker Compose service connection, the
+	 * application's own) says where to connect. Evaluated when beans are registered, after the application's own
+	 * configuration, so that such beans are seen.
 	 */
-	static final class EmbeddedBrokerCondition extends SpringBootCondition {
+	static final class EmbeddedBrokerCondition extends SpringBootCondition implements ConfigurationCondition {
+
+		@Override
+		public ConfigurationPhase getConfigurationPhase() {
+			return ConfigurationPhase.REGISTER_BEAN;
+		}
 
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
@@ -99,6 +112,15 @@ public final class MqttEmbeddedBrokerAutoConfiguration {
 			}
 			if (serverUrisSet(context.getEnvironment())) {
 				return ConditionOutcome.noMatch(message.because("mqtt.server-uris is set"));
+			}
+			ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+			if (beanFactory != null) {
+				String[] details = beanFactory.getBeanNamesForType(MqttConnectionDetails.class, true, false);
+				if (details.length > 0) {
+					return ConditionOutcome
+						.noMatch(message.because("MqttConnectionDetails bean " + String.join(", ", details)
+								+ " says where to connect (a service connection or the application's own)"));
+				}
 			}
 			return ConditionOutcome.match(message.because("neither mqtt.embedded.enabled nor mqtt.server-uris is set"));
 		}

@@ -14,8 +14,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class MqttEmbeddedProperties {
 
 	/**
-	 * Whether to start the embedded broker. When unset, it starts when an embedded broker is on the classpath and
-	 * "mqtt.server-uris" is not set.
+	 * Whether to start the embedded broker. When unset, it starts when the embedded broker (mqtt-spring-boot-test) is
+	 * on the classpath, "mqtt.server-uris" is not set and no service connection (Testcontainers, Docker Compose) says
+	 * where to connect.
 	 */
 	private @Nullable Boolean enabled;
 

@@ -55,6 +55,27 @@ class MqttEmbeddedBrokerAutoConfigurationTests {
 	}
 
 	@Test
+	void backsOffWhenAnotherMqttConnectionDetailsBeanSaysWhereToConnect() {
+		// what a Testcontainers or Docker Compose service connection registers
+		MqttConnectionDetails serviceConnection = () -> java.util.List.of("tcp://broker.example.com:1883");
+		this.runner.withBean(MqttConnectionDetails.class, () -> serviceConnection).run((context) -> {
+			assertThat(context).hasNotFailed().doesNotHaveBean(EmbeddedMqttBroker.class);
+			assertThat(context.getBean(MqttConnectionDetails.class)).isSameAs(serviceConnection);
+		});
+	}
+
+	@Test
+	void enabledExplicitlyStartsBesideAnotherMqttConnectionDetailsBean() {
+		MqttConnectionDetails own = () -> java.util.List.of("tcp://broker.example.com:1883");
+		this.runner.withPropertyValues("mqtt.embedded.enabled=true", "mqtt.embedded.port=0")
+			.withBean(MqttConnectionDetails.class, () -> own)
+			.run((context) -> {
+				assertThat(context).hasNotFailed().hasSingleBean(EmbeddedMqttBroker.class);
+				assertThat(context.getBean(MqttConnectionDetails.class)).isSameAs(own);
+			});
+	}
+
+	@Test
 	void stopsTheBrokerWhenTheContextCloses() {
 		EmbeddedMqttBroker[] broker = new EmbeddedMqttBroker[1];
 		this.runner.withPropertyValues("mqtt.embedded.port=0")

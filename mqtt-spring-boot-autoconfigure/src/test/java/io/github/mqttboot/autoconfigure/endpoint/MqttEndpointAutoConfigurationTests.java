@@ -12,9 +12,10 @@ import io.github.mqttboot.autoconfigure.endpoint.MqttEndpoint.ListenerDescriptor
 import io.github.mqttboot.autoconfigure.endpoint.MqttEndpoint.MqttDescriptor;
 import io.github.mqttboot.core.MqttTemplate;
 import io.github.mqttboot.event.MqttSubscribedEvent;
-import io.github.mqttboot.test.EmbeddedBrokerExtension;
+import io.github.mqttboot.embedded.EmbeddedMqttBroker;
+import io.github.mqttboot.test.EmbeddedMqtt;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.actuate.autoconfigure.context.properties.ConfigurationPropertiesReportEndpointAutoConfiguration;
@@ -34,15 +35,19 @@ import static org.awaitility.Awaitility.await;
  * The {@code mqtt} actuator endpoint (conditions, what it reports after traffic, no credentials) and the masking of
  * MQTT credentials in {@code /actuator/configprops} and {@code /actuator/env}.
  */
+@EmbeddedMqtt(users = "device:" + MqttEndpointAutoConfigurationTests.SECRET)
 class MqttEndpointAutoConfigurationTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	private static final String SECRET = "s3cr3t-Pa55";
+	static final String SECRET = "s3cr3t-Pa55";
 
-	@RegisterExtension
-	static final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension
-		.create((builder) -> builder.user("device", SECRET));
+	private static EmbeddedMqttBroker broker;
+
+	@BeforeAll
+	static void broker(EmbeddedMqttBroker embedded) {
+		broker = embedded;
+	}
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
@@ -130,7 +135,7 @@ class MqttEndpointAutoConfigurationTests {
 			.run((context) -> {
 				MqttEndpoint endpoint = context.getBean(MqttEndpoint.class);
 				await().atMost(WAIT).until(() -> endpoint.mqtt().connections().get("default").connected());
-				broker.broker().stop();
+				broker.stop();
 				await().atMost(WAIT)
 					.until(() -> endpoint.mqtt().connections().get("default").state().equals("DISCONNECTED"));
 				ConnectionDescriptor down = endpoint.mqtt().connections().get("default");
@@ -138,7 +143,7 @@ class MqttEndpointAutoConfigurationTests {
 				assertThat(down.lastDisconnectClientErrorCode()).isNotNull();
 				assertThat(down.lastDisconnectAt()).isNotNull();
 				assertThat(down.connectedAt()).isNull();
-				broker.broker().start();
+				broker.start();
 				await().atMost(WAIT).until(() -> endpoint.mqtt().connections().get("default").connected());
 				assertThat(endpoint.mqtt().connections().get("default").reconnects()).isOne();
 			});

@@ -1,4 +1,4 @@
-package io.github.mqttboot.autoconfigure.embedded;
+package io.github.mqttboot.test.boot;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package io.github.mqttboot.autoconfigure.embedded;
+package io.github.mqttboot.test.boot;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +21,15 @@ import org.springframework.util.ClassUtils;
  * instead of the application's {@code logback-spring.xml} or Boot's own defaults, so that adding the embedded broker
  * changed the log format, dropped logger names and ignored {@code logging.file.*}. An application's own
  * {@code logback.xml} or {@code logback-test.xml}, or {@code logging.config}, still wins as usual.
+ * <p>
+ * Scope, kept as small as the problem allows: it lives in {@code mqtt-spring-boot-test}, the artifact that brings
+ * the HiveMQ jar, so an application without the embedded broker never gets it; its {@link Factory} steps in only
+ * when Logback is the logging system and the first {@code logback.xml} on the class path is HiveMQ's; and it
+ * removes that one name from the locations Boot probes, nothing else (levels, appenders and Boot's other
+ * behaviour are untouched). It cannot be limited to the time the broker runs: Boot chooses the logging
+ * configuration once, when the environment is prepared, before any bean (and so any broker) exists, and the file
+ * is on the class path whether or not a broker starts. A system property
+ * {@code org.springframework.boot.logging.LoggingSystem} still picks another logging system.
  */
 final class HiveMqTolerantLogbackLoggingSystem extends LogbackLoggingSystem {
 

@@ -54,7 +54,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre class="code">
  * TestCertificates certs = TestCertificates.get();
- * EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.withTls(certs); // TLS listener with the localhost cert
+ * EmbeddedMqttBroker broker = EmbeddedMqttBroker.builder().port(0).ssl(0, certs.serverKeyStore(), TestCertificates.PASSWORD).build();
  * TestCertificates.Files files = certs.writeTo(tempDir);
  * "spring.ssl.bundle.pem.mqtt.truststore.certificate=" + files.caCertificate().toUri()
  * </pre>
