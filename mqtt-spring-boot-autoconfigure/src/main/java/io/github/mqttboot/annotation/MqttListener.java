@@ -7,6 +7,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a method of a bean as the listener of one or more MQTT topic filters.
  * <p>
@@ -28,6 +30,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Repeatable(MqttListeners.class)
+@Reflective(MqttListenerReflectiveProcessor.class)
 public @interface MqttListener {
 
 	/**
