@@ -7,6 +7,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a method of a bean as the listener of one or more MQTT topic filters.
  * <p>
@@ -18,6 +20,9 @@ import java.lang.annotation.Target;
  * {@link io.github.mqttboot.core.MqttAcknowledgment} (manual acknowledgement). A non-void return value is
  * published to the request's Response Topic with its Correlation Data, or to the topic of a {@code @SendTo};
  * {@code null} sends nothing.
+ * <p>
+ * For Spring AOT and native images the annotation is {@code @Reflective}: the method gets an invocation hint and its
+ * payload and return types get binding hints, as {@code @MessageMapping} methods do.
  *
  * <pre class="code">
  * &#64;MqttListener(topics = "devices/{id}/telemetry", group = "telemetry", concurrency = "4")
@@ -28,6 +33,7 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Repeatable(MqttListeners.class)
+@Reflective(MqttListenerReflectiveProcessor.class)
 public @interface MqttListener {
 
 	/**

@@ -6,12 +6,10 @@ import java.util.Set;
 
 import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttTemplate;
-import io.github.mqttboot.observation.MqttPublishObservationConvention;
-import io.micrometer.observation.ObservationRegistry;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
-import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.config.ConstructorArgumentValues;
+import org.springframework.beans.factory.config.RuntimeBeanReference;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -19,87 +17,62 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
-import org.springframework.messaging.converter.MessageConverter;
-import org.springframework.util.ClassUtils;
 
 /**
  * Registers the per-connection beans: {@code mqttConnection} and {@code mqttTemplate} for the root keys, and
  * {@code <name>MqttConnection} and {@code <name>MqttTemplate} for each {@code mqtt.connections.<name>}. A bean the
- * application already defines under one of these names wins.
+ * application already defines under one of these names wins. The definitions name static factory methods of
+ * {@link MqttConnectionBeans} (no instance suppliers), so that Spring AOT can process them; under AOT the set of
+ * connections is the one configured when the application was processed.
  */
 class MqttConnectionsRegistrar implements ImportBeanDefinitionRegistrar {
 
-	private static final Log logger = LogFactory.getLog(MqttConnectionsRegistrar.class);
-
 	private static final String MESSAGE_CONVERTER_BEAN_NAME = "mqttMessageConverter";
-
-	private static final String METER_REGISTRY_CLASS = "io.micrometer.core.instrument.MeterRegistry";
 
 	private final Environment environment;
 
-	private final BeanFactory beanFactory;
-
-	private final boolean micrometerPresent;
-
-	MqttConnectionsRegistrar(Environment environment, BeanFactory beanFactory, ClassLoader classLoader) {
+	MqttConnectionsRegistrar(Environment environment) {
 		this.environment = environment;
-		this.beanFactory = beanFactory;
-		this.micrometerPresent = ClassUtils.isPresent(METER_REGISTRY_CLASS, classLoader);
 	}
 
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
-		for (String name : connectionNames(this.environment)) {
+		Set<String> names = connectionNames(this.environment);
+		for (String name : names) {
 			String beanName = connectionBeanName(name);
 			if (registry.containsBeanDefinition(beanName)) {
 				continue;
 			}
-			RootBeanDefinition definition = new RootBeanDefinition(MqttConnection.class);
-			definition.setInstanceSupplier(() -> this.beanFactory.getBean(MqttConnectionFactory.class).create(name));
-			definition.setPrimary(MqttBootProperties.DEFAULT_CONNECTION.equals(name));
+			RootBeanDefinition definition = factoryMethodDefinition(MqttConnection.class, "connection", name);
 			registry.registerBeanDefinition(beanName, definition);
 		}
-		for (String name : connectionNames(this.environment)) {
+		for (String name : names) {
 			String beanName = templateBeanName(name);
 			if (registry.containsBeanDefinition(beanName)) {
 				continue;
 			}
-			RootBeanDefinition definition = new RootBeanDefinition(MqttTemplate.class);
-			definition.setInstanceSupplier(() -> createTemplate(name));
-			definition.setPrimary(MqttBootProperties.DEFAULT_CONNECTION.equals(name));
+			RootBeanDefinition definition = factoryMethodDefinition(MqttTemplate.class, "template", name);
+			ConstructorArgumentValues arguments = definition.getConstructorArgumentValues();
+			arguments.addIndexedArgumentValue(1, new RuntimeBeanReference(connectionBeanName(name)));
+			arguments.addIndexedArgumentValue(2, new RuntimeBeanReference(MESSAGE_CONVERTER_BEAN_NAME));
 			// destroyed before its connection, so that pending requests fail before the client goes away
 			definition.setDependsOn(connectionBeanName(name));
 			registry.registerBeanDefinition(beanName, definition);
 		}
 	}
 
-	private MqttTemplate createTemplate(String name) {
-		MqttConnection connection = this.beanFactory.getBean(connectionBeanName(name), MqttConnection.class);
-		MessageConverter converter = this.beanFactory.getBean(MESSAGE_CONVERTER_BEAN_NAME, MessageConverter.class);
-		MqttTemplate template = new MqttTemplate(connection, converter);
-		MqttBootProperties.Template properties = this.beanFactory.getBean(MqttBootProperties.class).getTemplate();
-		template.setDefaultQos(properties.getDefaultQos());
-		template.setDefaultRetained(properties.isDefaultRetained());
-		template.setPublishTimeout(properties.getPublishTimeout());
-		template.setReplyTimeout(properties.getReplyTimeout());
-		if (this.micrometerPresent) {
-			MqttPublishTimers.apply(this.beanFactory, name, template);
-		}
-		if (this.beanFactory.getBean(MqttBootProperties.class).getObservation().isEnabled()) {
-			ObservationRegistry observationRegistry = this.beanFactory.getBeanProvider(ObservationRegistry.class)
-				.getIfUnique();
-			if (observationRegistry == null) {
-				logger.warn("[" + name + "] mqtt.observation.enabled=true but there is no ObservationRegistry bean: "
-						+ "nothing is observed. Add spring-boot-starter-actuator (or spring-boot-micrometer-observation)");
-			}
-			template.setObservationRegistry(observationRegistry);
-			template.setObservationConvention(
-					this.beanFactory.getBeanProvider(MqttPublishObservationConvention.class).getIfUnique());
-		}
-		this.beanFactory.getBeanProvider(MqttTemplateCustomizer.class)
-			.orderedStream()
-			.forEach((customizer) -> customizer.customize(name, template));
-		return template;
+	/**
+	 * A definition that Spring AOT can write as code: a static factory method of {@link MqttConnectionBeans} with the
+	 * connection name as its first argument; the arguments without a value are autowired by type.
+	 */
+	private static RootBeanDefinition factoryMethodDefinition(Class<?> type, String factoryMethod, String name) {
+		RootBeanDefinition definition = new RootBeanDefinition(MqttConnectionBeans.class);
+		definition.setFactoryMethodName(factoryMethod);
+		definition.setTargetType(type);
+		definition.setAutowireMode(AbstractBeanDefinition.AUTOWIRE_CONSTRUCTOR);
+		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, name);
+		definition.setPrimary(MqttBootProperties.DEFAULT_CONNECTION.equals(name));
+		return definition;
 	}
 
 	/**
