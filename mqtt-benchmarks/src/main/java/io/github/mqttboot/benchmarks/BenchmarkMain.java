@@ -41,6 +41,15 @@ public final class BenchmarkMain {
 
 	static final String STARTER_C4_1MS = "starter-c4-1ms";
 
+	/** The payload-size curve's points: 64 B to 1 MiB. */
+	static final int[] PAYLOAD_SIZES = { 64, 1024, 16 * 1024, 256 * 1024, 1024 * 1024 };
+
+	static final int[] QUICK_PAYLOAD_SIZES = { 64, 16 * 1024, 256 * 1024 };
+
+	/** The rows of a curve unless {@code --only} names others. */
+	static final List<String> CURVE_ROWS = List.of(RAW, "paho-tuned", SPRING_INTEGRATION, HiveMqClientAdapter.NAME,
+			STARTER);
+
 	private BenchmarkMain() {
 	}
 
@@ -53,6 +62,7 @@ public final class BenchmarkMain {
 		adapters.add(new PahoAdapter(false));
 		adapters.add(new PahoAdapter(true));
 		adapters.add(new SpringIntegrationAdapter());
+		adapters.add(new HiveMqClientAdapter());
 		// the starter: MqttTemplate publishing, @MqttListener receiving (ack after processing)
 		adapters.add(new StarterAdapter(STARTER, 1, Duration.ZERO,
 				smoke ? StarterAdapter.labels("publish qos1 64B", "e2e qos1 1KiB", "e2e qos2 1KiB") : (s) -> true));
@@ -74,6 +84,12 @@ public final class BenchmarkMain {
 		List<Scenario> scenarios = new ArrayList<>();
 		Duration w = options.warmup;
 		Duration d = options.duration;
+		if (options.curve != null) {
+			for (int size : options.quick ? QUICK_PAYLOAD_SIZES : PAYLOAD_SIZES) {
+				scenarios.add(new Scenario(Scenario.Kind.END_TO_END, 1, size, w, d, 0));
+			}
+			return scenarios;
+		}
 		if (options.smoke) {
 			scenarios.add(new Scenario(Scenario.Kind.PUBLISH, 1, 64, w, d, 0));
 			for (int qos = 0; qos <= 2; qos++) {
@@ -109,6 +125,9 @@ public final class BenchmarkMain {
 		if (options.only != null) {
 			adapters.removeIf((a) -> !options.only.contains(a.name()));
 		}
+		else if (options.curve != null) {
+			adapters.removeIf((a) -> !CURVE_ROWS.contains(a.name()));
+		}
 		else {
 			adapters.removeIf((a) -> DIAGNOSTIC.contains(a.name()));
 		}
@@ -118,7 +137,7 @@ public final class BenchmarkMain {
 		}
 		// rows that take part in none of the scenarios left
 		adapters.removeIf((a) -> scenarios.stream().noneMatch(a::supports));
-		try (Broker broker = (options.broker != null) ? Broker.external(options.broker) : Broker.embeddedHiveMq()) {
+		try (Broker broker = (options.broker != null) ? Broker.external(options.broker, options.brokerName) : Broker.embeddedHiveMq()) {
 			out.printf("# mqtt-benchmarks %s: %s, JDK %s, %d cores, %s; window %d, %d topics, warm-up %s, measured %s, "
 					+ "%d round(s)%s%n", LocalDate.now(), broker.description(), System.getProperty("java.version"),
 					Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), options.window,
@@ -156,13 +175,19 @@ public final class BenchmarkMain {
 				}
 			}
 			int status = report(scenarios, adapters, results, options, out);
-			targets(scenarios, results, out);
+			if (options.curve != null) {
+				Curves.payload(scenarios, adapters, results, broker.description(), java.nio.file.Path.of(options.charts),
+						out);
+			}
+			else {
+				targets(scenarios, results, out);
+			}
 			out.printf(Locale.ROOT, "%ntotal time %.0f s%n", (System.nanoTime() - runStarted) / 1e9);
 			return status;
 		}
 	}
 
-	private static String key(Scenario scenario, ClientAdapter adapter) {
+	static String key(Scenario scenario, ClientAdapter adapter) {
 		return scenario.label() + "|" + adapter.name();
 	}
 
@@ -212,13 +237,14 @@ public final class BenchmarkMain {
 				+ " per message, from ThreadMXBean; JVM CPU: the whole benchmark JVM (both clients, GC, JIT) per message.");
 		out.println("sent/lost/dup/reord: whole run, warm-up included, summed over rounds; reord: messages that arrived "
 				+ "after a later message of their topic (" + options.topics + " topics per run).");
-		if (options.smoke) {
-			out.println(failures == 0 ? "smoke: 0 failed" : "smoke: " + failures + " failed");
+		if (options.smoke || options.quick) {
+			String mode = options.smoke ? "smoke" : "quick";
+			out.println(failures == 0 ? mode + ": 0 failed" : mode + ": " + failures + " failed");
 		}
 		return (failures == 0) ? 0 : 1;
 	}
 
-	private static double median(List<Result> results, ToDoubleFunction<Result> figure) {
+	static double median(List<Result> results, ToDoubleFunction<Result> figure) {
 		double[] values = results.stream().mapToDouble(figure).filter((v) -> !Double.isNaN(v)).sorted().toArray();
 		return median(values);
 	}
@@ -343,6 +369,9 @@ public final class BenchmarkMain {
 
 		String broker;
 
+		/** What the external broker is, for the report and the charts (e.g. {@code mosquitto}). */
+		String brokerName;
+
 		// 2 s measured after 0.5 s: every row and scenario in under five minutes on 2 cores; --repeat for medians
 		Duration duration = Duration.ofSeconds(2);
 
@@ -364,6 +393,15 @@ public final class BenchmarkMain {
 
 		String filter;
 
+		/** {@code payload}: the payload-size curve (e2e QoS 1, 64 B to 1 MiB) with its charts. */
+		String curve;
+
+		/** A few points of each curve, short runs: fails on loss, duplicates, reordering or a stall. */
+		boolean quick;
+
+		/** Where the curves' SVG charts go. */
+		String charts = "benchmark-charts";
+
 		static Options parse(String[] args) {
 			Options o = new Options();
 			boolean durationSet = false;
@@ -372,6 +410,7 @@ public final class BenchmarkMain {
 				String arg = args[i];
 				switch (arg) {
 					case "--broker" -> o.broker = args[++i];
+					case "--broker-name" -> o.brokerName = args[++i];
 					case "--duration" -> {
 						o.duration = duration(args[++i]);
 						durationSet = true;
@@ -387,18 +426,28 @@ public final class BenchmarkMain {
 					case "--only" -> o.only = List.of(args[++i].split(","));
 					case "--filter" -> o.filter = args[++i];
 					case "--smoke" -> o.smoke = true;
+					case "--curve" -> o.curve = args[++i];
+					case "--quick" -> {
+						o.quick = true;
+						o.curve = "payload";
+					}
+					case "--charts" -> o.charts = args[++i];
 					case "--verbose", "-v" -> o.verbose = true;
 					case "--help", "-h" -> {
 						System.out.println("usage: java -jar mqtt-benchmarks.jar [--broker tcp://host:port] "
 								+ "[--duration 2s] [--warmup 0.5s] [--repeat 1] [--rate 2000] [--window 10] [--topics 16] "
 								+ "[--only paho-raw,paho-tuned,spring-integration,starter,starter-c4,starter-1ms,"
-								+ "starter-c4-1ms] [--filter 'e2e qos1'] [--smoke] [-v]");
+								+ "starter-c4-1ms,hivemq-client] [--filter 'e2e qos1'] [--smoke] [--curve payload] [--quick] "
+								+ "[--charts dir] [-v]");
 						System.exit(0);
 					}
 					default -> throw new IllegalArgumentException("unknown argument " + arg);
 				}
 			}
-			if (o.smoke) {
+			if (o.curve != null && !o.curve.equals("payload")) {
+				throw new IllegalArgumentException("unknown curve " + o.curve + " (payload)");
+			}
+			if (o.smoke || o.quick) {
 				if (!durationSet) {
 					o.duration = Duration.ofMillis(1000);
 				}

@@ -30,7 +30,12 @@ final class Broker implements AutoCloseable {
 	}
 
 	static Broker external(String uri) {
-		return new Broker(uri, null, "external " + uri);
+		return external(uri, null);
+	}
+
+	/** An external broker, named in the report and the charts' file names (e.g. {@code mosquitto}). */
+	static Broker external(String uri, String name) {
+		return new Broker(uri, null, ((name != null) ? name + " at " : "external ") + uri);
 	}
 
 	static Broker embeddedHiveMq() throws IOException, InterruptedException {
