@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.mqttv5.client.DisconnectedBufferOptions;
+import org.eclipse.paho.mqttv5.client.IMqttMessageListener;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -33,10 +34,12 @@ import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
 import org.eclipse.paho.mqttv5.client.MqttClientException;
 import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.jspecify.annotations.Nullable;
 
 import io.github.mqttboot.event.MqttConnectFailedEvent;
+import io.github.mqttboot.transport.PayloadStash;
 import io.github.mqttboot.event.MqttConnectedEvent;
 import io.github.mqttboot.event.MqttConnectionLostEvent;
 
@@ -90,6 +93,9 @@ public class MqttConnection extends Mqttv5ClientManager {
 	private volatile @Nullable MqttCredentialsProvider credentialsProvider;
 
 	private volatile boolean virtualThreads;
+
+	// large inbound payloads the transport keeps from Paho's decoder (null without the starter's transport)
+	private volatile @Nullable PayloadStash payloadStash;
 
 	private @Nullable ApplicationEventPublisher eventPublisher;
 
@@ -619,7 +625,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 	private BufferingClient createClient() {
 		try {
 			BufferingClient newClient = new BufferingClient(this.options.getServerURIs()[0], getClientId(),
-					this.persistence);
+					this.persistence, PayloadStash.of(this.options.getSocketFactory()));
+			this.payloadStash = newClient.stash;
 			newClient.setManualAcks(isManualAcks());
 			newClient.setCallback(this);
 			if (this.bufferOptions != null) {
@@ -1152,6 +1159,10 @@ public class MqttConnection extends Mqttv5ClientManager {
 	@Override
 	public void messageArrived(String topic, MqttMessage message) {
 		MqttInboundHandler handler = this.inboundHandler;
+		PayloadStash stash = this.payloadStash;
+		if (stash != null) {
+			stash.restore(message); // a large payload the transport kept from Paho's decoder
+		}
 		try {
 			if (handler != null) {
 				handler.messageArrived(topic, message);
@@ -1253,8 +1264,45 @@ public class MqttConnection extends Mqttv5ClientManager {
 		// a connect attempt of this client was abandoned by the watchdog
 		volatile boolean abandoned;
 
-		BufferingClient(String serverUri, String clientId, MqttClientPersistence persistence) throws MqttException {
+		final @Nullable PayloadStash stash;
+
+		BufferingClient(String serverUri, String clientId, MqttClientPersistence persistence,
+				@Nullable PayloadStash stash) throws MqttException {
 			super(serverUri, clientId, persistence);
+			this.stash = stash;
+		}
+
+		// Per-subscription listeners (request/reply, Spring Integration's adapters on the shared client) get their
+		// messages from Paho directly, not through the connection's callback: they get the large payloads put back
+		// the same way. These are the two methods every listener-taking subscribe of Paho ends in.
+		@Override
+		public IMqttToken subscribe(MqttSubscription[] subscriptions, @Nullable Object userContext,
+				@Nullable MqttActionListener callback, IMqttMessageListener @Nullable [] messageListeners,
+				MqttProperties subscriptionProperties) throws MqttException {
+			IMqttMessageListener[] restoring = messageListeners;
+			if (this.stash != null && messageListeners != null) {
+				restoring = new IMqttMessageListener[messageListeners.length];
+				for (int i = 0; i < messageListeners.length; i++) {
+					restoring[i] = restoring(messageListeners[i]);
+				}
+			}
+			return super.subscribe(subscriptions, userContext, callback, restoring, subscriptionProperties);
+		}
+
+		@Override
+		public IMqttToken subscribe(MqttSubscription[] subscriptions, @Nullable Object userContext,
+				@Nullable MqttActionListener callback, @Nullable IMqttMessageListener messageListener,
+				MqttProperties subscriptionProperties) throws MqttException {
+			return super.subscribe(subscriptions, userContext, callback, restoring(messageListener),
+					subscriptionProperties);
+		}
+
+		private @Nullable IMqttMessageListener restoring(@Nullable IMqttMessageListener listener) {
+			PayloadStash current = this.stash;
+			if (current == null || listener == null) {
+				return listener;
+			}
+			return (topic, message) -> listener.messageArrived(topic, current.restore(message));
 		}
 
 		boolean isConnecting() {

@@ -21,6 +21,8 @@ final class BufferedInput {
 
 	private final long maximumPacketSize;
 
+	private final @Nullable PayloadStash stash;
+
 	private @Nullable MqttPacketInputStream stream;
 
 	/**
@@ -28,17 +30,18 @@ final class BufferedInput {
 	 * @param quickAck whether to re-arm {@code TCP_QUICKACK} after every read (see {@link QuickAck})
 	 * @param maximumPacketSize the largest inbound packet accepted, 0 for no limit
 	 */
-	BufferedInput(int bufferSize, boolean quickAck, long maximumPacketSize) {
+	BufferedInput(int bufferSize, boolean quickAck, long maximumPacketSize, @Nullable PayloadStash stash) {
 		this.bufferSize = bufferSize;
 		this.quickAck = quickAck;
 		this.maximumPacketSize = maximumPacketSize;
+		this.stash = stash;
 	}
 
 	synchronized InputStream get(Socket socket) throws IOException {
 		MqttPacketInputStream current = this.stream;
 		if (current == null) {
 			current = new MqttPacketInputStream(socket.getInputStream(), this.bufferSize,
-					this.quickAck ? QuickAck.rearm(socket) : NOTHING, this.maximumPacketSize);
+					this.quickAck ? QuickAck.rearm(socket) : NOTHING, this.maximumPacketSize, this.stash);
 			this.stream = current;
 		}
 		return current;

@@ -26,9 +26,10 @@ final class BufferedSocket extends Socket {
 
 	private final CoalescedOutput output;
 
-	BufferedSocket(Socket delegate, int bufferSize, boolean quickAck, long maximumPacketSize) {
+	BufferedSocket(Socket delegate, int bufferSize, boolean quickAck, long maximumPacketSize,
+			@Nullable PayloadStash stash) {
 		this.delegate = delegate;
-		this.input = new BufferedInput(bufferSize, quickAck, maximumPacketSize);
+		this.input = new BufferedInput(bufferSize, quickAck, maximumPacketSize, stash);
 		this.output = new CoalescedOutput(quickAck);
 	}
 

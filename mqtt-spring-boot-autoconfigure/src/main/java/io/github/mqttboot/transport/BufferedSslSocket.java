@@ -34,9 +34,10 @@ final class BufferedSslSocket extends SSLSocket {
 
 	private final CoalescedOutput output;
 
-	BufferedSslSocket(SSLSocket delegate, int bufferSize, boolean quickAck, long maximumPacketSize) {
+	BufferedSslSocket(SSLSocket delegate, int bufferSize, boolean quickAck, long maximumPacketSize,
+			@Nullable PayloadStash stash) {
 		this.delegate = delegate;
-		this.input = new BufferedInput(bufferSize, quickAck, maximumPacketSize);
+		this.input = new BufferedInput(bufferSize, quickAck, maximumPacketSize, stash);
 		this.output = new CoalescedOutput(quickAck);
 	}
 

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The input side of the sockets {@link MqttSocketFactories} hands Paho: a read buffer that also keeps a read timeout
  * from splitting an MQTT fixed header.
@@ -34,6 +36,8 @@ import java.net.SocketTimeoutException;
 final class MqttPacketInputStream extends InputStream {
 
 	private static final int CONNACK = 0x20;
+
+	private static final int PUBLISH = 0x30;
 
 	private static final int PUBREC = 0x50;
 
@@ -83,6 +87,12 @@ final class MqttPacketInputStream extends InputStream {
 	/** Whether the current body's variable header is still to be checked. */
 	private boolean capturing;
 
+	/** Where large payloads go instead of Paho's decoder; {@code null} for none. */
+	private final @Nullable PayloadStash stash;
+
+	/** This network connection's number in the stash. */
+	private final int generation;
+
 	MqttPacketInputStream(InputStream in, int bufferSize) {
 		this(in, bufferSize, () -> {
 		});
@@ -93,10 +103,17 @@ final class MqttPacketInputStream extends InputStream {
 	}
 
 	MqttPacketInputStream(InputStream in, int bufferSize, Runnable afterRead, long maximumPacketSize) {
+		this(in, bufferSize, afterRead, maximumPacketSize, null);
+	}
+
+	MqttPacketInputStream(InputStream in, int bufferSize, Runnable afterRead, long maximumPacketSize,
+			@Nullable PayloadStash stash) {
 		this.in = in;
 		this.buffer = new byte[bufferSize];
 		this.afterRead = afterRead;
 		this.maximumPacketSize = maximumPacketSize;
+		this.stash = (maximumPacketSize >= 0) ? stash : null;
+		this.generation = (this.stash != null) ? this.stash.nextGeneration() : 0;
 	}
 
 	@Override
@@ -111,6 +128,12 @@ final class MqttPacketInputStream extends InputStream {
 			}
 			else if (type == CONNACK) {
 				refuseOutboundTopicAliases();
+				if (this.stash != null) {
+					this.stash.forgetBefore(this.generation);
+				}
+			}
+			else if (type == PUBLISH && this.stash != null) {
+				stashLargePayload(this.stash);
 			}
 		}
 		int b = this.buffer[this.position++] & 0xFF;
@@ -269,6 +292,110 @@ final class MqttPacketInputStream extends InputStream {
 				}
 			}
 		}
+	}
+
+	/**
+	 * A PUBLISH whose payload is {@link PayloadStash#THRESHOLD} bytes or more: read the payload here, in bulk, keep
+	 * it in the stash, and hand Paho the same packet with a token as its payload (see {@link PayloadStash}). Called
+	 * before Paho reads the packet's first byte; the packet's size is checked against the Maximum Packet Size first
+	 * (a larger one is left to {@link #headerComplete()}, which refuses it). A variable header longer than the read
+	 * buffer, or a malformed fixed header, is left to the usual path. The synthetic packet then goes through the
+	 * usual checks.
+	 */
+	private void stashLargePayload(PayloadStash stash) throws IOException {
+		int lengthBytes = 0;
+		int remaining = 0;
+		while (true) {
+			if (lengthBytes == 4 || !ensureBuffered(2 + lengthBytes)) {
+				return;
+			}
+			int b = this.buffer[this.position + 1 + lengthBytes] & 0xFF;
+			remaining |= (b & 0x7F) << (7 * lengthBytes);
+			lengthBytes++;
+			if ((b & 0x80) == 0) {
+				break;
+			}
+		}
+		if (remaining < PayloadStash.THRESHOLD
+				|| (this.maximumPacketSize > 0 && 1L + lengthBytes + remaining > this.maximumPacketSize)) {
+			return;
+		}
+		int fixedHeader = 1 + lengthBytes;
+		int qos = (this.buffer[this.position] >> 1) & 0x03;
+		// the variable header: topic, packet identifier (QoS 1/2), properties
+		if (!ensureBuffered(fixedHeader + 2)) {
+			return;
+		}
+		int topicLength = ((this.buffer[this.position + fixedHeader] & 0xFF) << 8)
+				| (this.buffer[this.position + fixedHeader + 1] & 0xFF);
+		int cursor = fixedHeader + 2 + topicLength + ((qos > 0) ? 2 : 0);
+		int propertiesLength = 0;
+		int propertiesLengthBytes = 0;
+		while (true) {
+			if (propertiesLengthBytes == 4 || cursor + propertiesLengthBytes + 1 > this.buffer.length
+					|| !ensureBuffered(cursor + propertiesLengthBytes + 1)) {
+				return;
+			}
+			int b = this.buffer[this.position + cursor + propertiesLengthBytes] & 0xFF;
+			propertiesLength |= (b & 0x7F) << (7 * propertiesLengthBytes);
+			propertiesLengthBytes++;
+			if ((b & 0x80) == 0) {
+				break;
+			}
+		}
+		int variableHeaderEnd = cursor + propertiesLengthBytes + propertiesLength;
+		int variableHeaderLength = variableHeaderEnd - fixedHeader;
+		int payloadLength = remaining - variableHeaderLength;
+		if (variableHeaderLength > remaining || payloadLength < PayloadStash.THRESHOLD
+				|| variableHeaderEnd + PayloadStash.TOKEN_LENGTH > this.buffer.length
+				|| !ensureBuffered(variableHeaderEnd)) {
+			return; // malformed (left to the checks), small payload, or a variable header larger than the buffer
+		}
+		// the payload: what is buffered, then straight from the socket into its own array
+		byte[] payload = new byte[payloadLength];
+		int buffered = Math.min(this.limit - this.position - variableHeaderEnd, payloadLength);
+		System.arraycopy(this.buffer, this.position + variableHeaderEnd, payload, 0, buffered);
+		int read = buffered;
+		while (read < payloadLength) {
+			int n;
+			try {
+				n = this.in.read(payload, read, payloadLength - read);
+			}
+			catch (SocketTimeoutException ex) {
+				continue; // inside a packet: wait, as Paho would for a body
+			}
+			if (n < 0) {
+				throw new java.io.EOFException("The connection ended inside a PUBLISH packet");
+			}
+			if (n > 0) {
+				read += n;
+				this.afterRead.run();
+			}
+		}
+		byte[] token = stash.put(payload, this.generation);
+		// the synthetic packet: same first byte and variable header, the token as payload; then what followed
+		int newRemaining = variableHeaderLength + PayloadStash.TOKEN_LENGTH;
+		int newLengthBytes = (newRemaining < 128) ? 1 : (newRemaining < 16_384) ? 2 : 3;
+		int restStart = this.position + variableHeaderEnd + buffered;
+		int restLength = this.limit - restStart;
+		byte[] packet = new byte[1 + newLengthBytes + newRemaining + restLength];
+		packet[0] = this.buffer[this.position];
+		int at = 1;
+		int value = newRemaining;
+		do {
+			int digit = value & 0x7F;
+			value >>>= 7;
+			packet[at++] = (byte) ((value > 0) ? (digit | 0x80) : digit);
+		}
+		while (value > 0);
+		System.arraycopy(this.buffer, this.position + fixedHeader, packet, at, variableHeaderLength);
+		at += variableHeaderLength;
+		System.arraycopy(token, 0, packet, at, PayloadStash.TOKEN_LENGTH);
+		at += PayloadStash.TOKEN_LENGTH;
+		System.arraycopy(this.buffer, restStart, packet, at, restLength);
+		System.arraycopy(packet, 0, this.buffer, 0, packet.length);
+		this.position = 0;
+		this.limit = packet.length;
 	}
 
 	// a length prefix; past the end of the buffered packet (malformed): a length that ends the walk

@@ -109,8 +109,8 @@ public final class MqttSocketFactories {
 		return new RestrictedSslSocketFactory(delegate, protocols, cipherSuites);
 	}
 
-	static Socket tune(Socket socket, boolean tcpNoDelay, int inputBufferSize, long maximumPacketSize)
-			throws IOException {
+	static Socket tune(Socket socket, boolean tcpNoDelay, int inputBufferSize, long maximumPacketSize,
+			@Nullable PayloadStash stash) throws IOException {
 		if (tcpNoDelay) {
 			socket.setTcpNoDelay(true);
 		}
@@ -118,12 +118,27 @@ public final class MqttSocketFactories {
 			return socket;
 		}
 		if (socket instanceof SSLSocket ssl) {
-			return new BufferedSslSocket(ssl, inputBufferSize, tcpNoDelay, maximumPacketSize);
+			return new BufferedSslSocket(ssl, inputBufferSize, tcpNoDelay, maximumPacketSize, stash);
 		}
-		return new BufferedSocket(socket, inputBufferSize, tcpNoDelay, maximumPacketSize);
+		return new BufferedSocket(socket, inputBufferSize, tcpNoDelay, maximumPacketSize, stash);
 	}
 
-	private static final class TunedSocketFactory extends SocketFactory {
+	/**
+	 * A factory whose connections keep large inbound payloads away from Paho's decoder ({@link PayloadStash}).
+	 */
+	interface Stashing {
+
+		@Nullable PayloadStash payloadStash();
+
+	}
+
+	// the stream that checks inbound packets also keeps large payloads from Paho's decoder; one stash per factory,
+	// i.e. per connection (the auto-configuration makes a factory per connection)
+	private static @Nullable PayloadStash stashFor(int inputBufferSize, long maximumPacketSize) {
+		return (inputBufferSize > 0 && maximumPacketSize >= 0) ? new PayloadStash() : null;
+	}
+
+	private static final class TunedSocketFactory extends SocketFactory implements Stashing {
 
 		private final SocketFactory delegate;
 
@@ -133,42 +148,50 @@ public final class MqttSocketFactories {
 
 		private final long maximumPacketSize;
 
+		private final @Nullable PayloadStash stash;
+
 		TunedSocketFactory(SocketFactory delegate, boolean tcpNoDelay, int inputBufferSize, long maximumPacketSize) {
 			this.delegate = delegate;
 			this.tcpNoDelay = tcpNoDelay;
 			this.inputBufferSize = inputBufferSize;
 			this.maximumPacketSize = maximumPacketSize;
+			this.stash = stashFor(inputBufferSize, maximumPacketSize);
+		}
+
+		@Override
+		public @Nullable PayloadStash payloadStash() {
+			return this.stash;
 		}
 
 		@Override
 		public Socket createSocket() throws IOException {
 			return tune(this.delegate.createSocket(), this.tcpNoDelay, this.inputBufferSize,
-					this.maximumPacketSize);
+					this.maximumPacketSize, this.stash);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port) throws IOException {
 			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize,
-					this.maximumPacketSize);
+					this.maximumPacketSize, this.stash);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
 			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay, this.inputBufferSize,
-					this.maximumPacketSize);
+					this.maximumPacketSize, this.stash);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress host, int port) throws IOException {
 			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize,
-					this.maximumPacketSize);
+					this.maximumPacketSize, this.stash);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
 				throws IOException {
 			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize,
-					this.maximumPacketSize);
+					this.maximumPacketSize, this.stash);
 		}
 
 	}
@@ -243,7 +266,7 @@ public final class MqttSocketFactories {
 
 	}
 
-	private static final class TunedSslSocketFactory extends SSLSocketFactory {
+	private static final class TunedSslSocketFactory extends SSLSocketFactory implements Stashing {
 
 		private final SSLSocketFactory delegate;
 
@@ -253,12 +276,20 @@ public final class MqttSocketFactories {
 
 		private final long maximumPacketSize;
 
+		private final @Nullable PayloadStash stash;
+
 		TunedSslSocketFactory(SSLSocketFactory delegate, boolean tcpNoDelay, int inputBufferSize,
 				long maximumPacketSize) {
 			this.delegate = delegate;
 			this.tcpNoDelay = tcpNoDelay;
 			this.inputBufferSize = inputBufferSize;
 			this.maximumPacketSize = maximumPacketSize;
+			this.stash = stashFor(inputBufferSize, maximumPacketSize);
+		}
+
+		@Override
+		public @Nullable PayloadStash payloadStash() {
+			return this.stash;
 		}
 
 		@Override
@@ -274,38 +305,38 @@ public final class MqttSocketFactories {
 		@Override
 		public Socket createSocket() throws IOException {
 			return tune(this.delegate.createSocket(), this.tcpNoDelay, this.inputBufferSize,
-					this.maximumPacketSize);
+					this.maximumPacketSize, this.stash);
 		}
 
 		@Override
 		public Socket createSocket(Socket socket, String host, int port, boolean autoClose) throws IOException {
 			return tune(this.delegate.createSocket(socket, host, port, autoClose), this.tcpNoDelay, this.inputBufferSize,
-					this.maximumPacketSize);
+					this.maximumPacketSize, this.stash);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port) throws IOException {
 			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize,
-					this.maximumPacketSize);
+					this.maximumPacketSize, this.stash);
 		}
 
 		@Override
 		public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
 			return tune(this.delegate.createSocket(host, port, localHost, localPort), this.tcpNoDelay, this.inputBufferSize,
-					this.maximumPacketSize);
+					this.maximumPacketSize, this.stash);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress host, int port) throws IOException {
 			return tune(this.delegate.createSocket(host, port), this.tcpNoDelay, this.inputBufferSize,
-					this.maximumPacketSize);
+					this.maximumPacketSize, this.stash);
 		}
 
 		@Override
 		public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
 				throws IOException {
 			return tune(this.delegate.createSocket(address, port, localAddress, localPort), this.tcpNoDelay, this.inputBufferSize,
-					this.maximumPacketSize);
+					this.maximumPacketSize, this.stash);
 		}
 
 	}

@@ -303,7 +303,7 @@ class MqttListenerAcknowledgementTests {
 	}
 
 	/** Answers each request on its response topic, at QoS 1, with the request's payload and correlation data. */
-	static final class QosOneEcho implements org.eclipse.paho.mqttv5.client.MqttCallback {
+	static class QosOneEcho implements org.eclipse.paho.mqttv5.client.MqttCallback {
 
 		private final RawMqttClient client;
 
