@@ -6,10 +6,6 @@ import java.util.Set;
 
 import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttTemplate;
-import io.github.mqttboot.observation.MqttPublishObservationConvention;
-import io.micrometer.observation.ObservationRegistry;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -20,7 +16,6 @@ import org.springframework.context.annotation.ImportBeanDefinitionRegistrar;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.messaging.converter.MessageConverter;
-import org.springframework.util.ClassUtils;
 
 /**
  * Registers the per-connection beans: {@code mqttConnection} and {@code mqttTemplate} for the root keys, and
@@ -29,22 +24,15 @@ import org.springframework.util.ClassUtils;
  */
 class MqttConnectionsRegistrar implements ImportBeanDefinitionRegistrar {
 
-	private static final Log logger = LogFactory.getLog(MqttConnectionsRegistrar.class);
-
 	private static final String MESSAGE_CONVERTER_BEAN_NAME = "mqttMessageConverter";
-
-	private static final String METER_REGISTRY_CLASS = "io.micrometer.core.instrument.MeterRegistry";
 
 	private final Environment environment;
 
 	private final BeanFactory beanFactory;
 
-	private final boolean micrometerPresent;
-
-	MqttConnectionsRegistrar(Environment environment, BeanFactory beanFactory, ClassLoader classLoader) {
+	MqttConnectionsRegistrar(Environment environment, BeanFactory beanFactory) {
 		this.environment = environment;
 		this.beanFactory = beanFactory;
-		this.micrometerPresent = ClassUtils.isPresent(METER_REGISTRY_CLASS, classLoader);
 	}
 
 	@Override
@@ -82,20 +70,7 @@ class MqttConnectionsRegistrar implements ImportBeanDefinitionRegistrar {
 		template.setDefaultRetained(properties.isDefaultRetained());
 		template.setPublishTimeout(properties.getPublishTimeout());
 		template.setReplyTimeout(properties.getReplyTimeout());
-		if (this.micrometerPresent) {
-			MqttPublishTimers.apply(this.beanFactory, name, template);
-		}
-		if (this.beanFactory.getBean(MqttBootProperties.class).getObservation().isEnabled()) {
-			ObservationRegistry observationRegistry = this.beanFactory.getBeanProvider(ObservationRegistry.class)
-				.getIfUnique();
-			if (observationRegistry == null) {
-				logger.warn("[" + name + "] mqtt.observation.enabled=true but there is no ObservationRegistry bean: "
-						+ "nothing is observed. Add spring-boot-starter-actuator (or spring-boot-micrometer-observation)");
-			}
-			template.setObservationRegistry(observationRegistry);
-			template.setObservationConvention(
-					this.beanFactory.getBeanProvider(MqttPublishObservationConvention.class).getIfUnique());
-		}
+		// meters and observation: customizers of the metrics auto-configuration
 		this.beanFactory.getBeanProvider(MqttTemplateCustomizer.class)
 			.orderedStream()
 			.forEach((customizer) -> customizer.customize(name, template));
