@@ -3,6 +3,7 @@ package io.github.mqttboot.autoconfigure;
 import io.github.mqttboot.annotation.EnableMqtt;
 import io.github.mqttboot.listener.MqttListenerSettings;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
@@ -19,7 +20,8 @@ class MqttAnnotationDrivenConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	MqttListenerSettings mqttListenerSettings(MqttBootProperties properties, Environment environment) {
+	MqttListenerSettings mqttListenerSettings(MqttBootProperties properties, Environment environment,
+			ObjectProvider<MqttListenerSettingsCustomizer> customizers) {
 		MqttBootProperties.Listener listener = properties.getListener();
 		MqttBootProperties.Listener.Retry retry = listener.getRetry();
 		if (listener.getConcurrency() < 1) {
@@ -76,6 +78,7 @@ class MqttAnnotationDrivenConfiguration {
 		settings.setVirtualThreads(Threading.VIRTUAL.isActive(environment));
 		settings.setMaxUserProperties(listener.getMaxUserProperties());
 		settings.setMaxUserPropertiesBytes(listener.getMaxUserPropertiesSize().toBytes());
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(settings));
 		return settings;
 	}
 

@@ -2,15 +2,9 @@ package io.github.mqttboot.autoconfigure;
 
 import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttTemplate;
-import io.github.mqttboot.observation.MqttPublishObservationConvention;
-import io.micrometer.observation.ObservationRegistry;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.messaging.converter.MessageConverter;
-import org.springframework.util.ClassUtils;
 
 /**
  * The static factory methods behind the beans {@link MqttConnectionsRegistrar} registers, one connection and one
@@ -19,10 +13,6 @@ import org.springframework.util.ClassUtils;
  * instance supplier (a lambda) is something it cannot.
  */
 final class MqttConnectionBeans {
-
-	private static final Log logger = LogFactory.getLog(MqttConnectionBeans.class);
-
-	private static final String METER_REGISTRY_CLASS = "io.micrometer.core.instrument.MeterRegistry";
 
 	private MqttConnectionBeans() {
 	}
@@ -38,8 +28,8 @@ final class MqttConnectionBeans {
 	}
 
 	/**
-	 * Create the template of a connection and apply {@code mqtt.template.*}, the publish timers, the observation
-	 * settings and the {@link MqttTemplateCustomizer}s.
+	 * Create the template of a connection and apply {@code mqtt.template.*} and the {@link MqttTemplateCustomizer}s
+	 * (among them the metrics auto-configuration's publish timers and observation).
 	 * @param name the connection name
 	 * @param connection the connection (its bean, by name)
 	 * @param converter the message converter (bean {@code mqttMessageConverter})
@@ -55,30 +45,11 @@ final class MqttConnectionBeans {
 		template.setDefaultRetained(templateProperties.isDefaultRetained());
 		template.setPublishTimeout(templateProperties.getPublishTimeout());
 		template.setReplyTimeout(templateProperties.getReplyTimeout());
-		if (ClassUtils.isPresent(METER_REGISTRY_CLASS, classLoader(beanFactory))) {
-			MqttPublishTimers.apply(beanFactory, name, template);
-		}
-		if (properties.getObservation().isEnabled()) {
-			ObservationRegistry observationRegistry = beanFactory.getBeanProvider(ObservationRegistry.class)
-				.getIfUnique();
-			if (observationRegistry == null) {
-				logger.warn("[" + name + "] mqtt.observation.enabled=true but there is no ObservationRegistry bean: "
-						+ "nothing is observed. Add spring-boot-starter-actuator (or spring-boot-micrometer-observation)");
-			}
-			template.setObservationRegistry(observationRegistry);
-			template.setObservationConvention(
-					beanFactory.getBeanProvider(MqttPublishObservationConvention.class).getIfUnique());
-		}
+		// meters and observation: customizers of the metrics auto-configuration
 		beanFactory.getBeanProvider(MqttTemplateCustomizer.class)
 			.orderedStream()
 			.forEach((customizer) -> customizer.customize(name, template));
 		return template;
-	}
-
-	private static ClassLoader classLoader(BeanFactory beanFactory) {
-		ClassLoader classLoader = (beanFactory instanceof ConfigurableBeanFactory configurable)
-				? configurable.getBeanClassLoader() : null;
-		return (classLoader != null) ? classLoader : MqttConnectionBeans.class.getClassLoader();
 	}
 
 }

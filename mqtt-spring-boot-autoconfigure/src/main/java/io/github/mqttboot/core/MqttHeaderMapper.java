@@ -28,6 +28,13 @@ public final class MqttHeaderMapper {
 	 */
 	public static final String PAYLOAD_FORMAT_INDICATOR = MqttHeaders.PREFIX + "payloadFormatIndicator";
 
+	/**
+	 * Header naming what publishes a message, for observation only (it is never sent): {@code reply} for a
+	 * listener's reply, {@code dead-letter} for a dead letter; absent (or any other value) for a template publish.
+	 * The publish observation's {@code messaging.operation.name} is its value.
+	 */
+	public static final String PUBLISH_OPERATION = MqttHeaders.PREFIX + "publishOperation";
+
 	private static final long MAX_MESSAGE_EXPIRY = 0xFFFF_FFFFL;
 
 	private MqttHeaderMapper() {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 import io.github.mqttboot.observation.MqttObservations;
+import io.github.mqttboot.observation.MqttPublishObservation;
 import io.github.mqttboot.transport.MqttSocketFactories;
 import io.github.mqttboot.observation.MqttPublishObservationConvention;
 import io.micrometer.observation.Observation;
@@ -260,7 +261,7 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 		validateTopic(topic);
 		MqttMessage mqttMessage = toMqttMessage(message.getPayload(), headers);
 		MqttHeaderMapper.fromHeaders(headers, mqttMessage, this.defaultQos, this.defaultRetained);
-		return send(topic, mqttMessage);
+		return send(topic, mqttMessage, operationName(headers.get(MqttHeaderMapper.PUBLISH_OPERATION)));
 	}
 
 	@Override
@@ -292,9 +293,25 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 	 * propagation fields into the message's user properties before the message is handed on.
 	 */
 	CompletableFuture<MqttPublishResult> send(String topic, MqttMessage message) {
+		return send(topic, message, MqttPublishObservation.OPERATION_PUBLISH);
+	}
+
+	// the operation names the observation knows, so that the header cannot add tag values
+	private static String operationName(@Nullable Object header) {
+		if (MqttPublishObservation.OPERATION_REPLY.equals(header)) {
+			return MqttPublishObservation.OPERATION_REPLY;
+		}
+		if (MqttPublishObservation.OPERATION_DEAD_LETTER.equals(header)) {
+			return MqttPublishObservation.OPERATION_DEAD_LETTER;
+		}
+		return MqttPublishObservation.OPERATION_PUBLISH;
+	}
+
+	private CompletableFuture<MqttPublishResult> send(String topic, MqttMessage message, String operationName) {
 		ObservationRegistry registry = this.observationRegistry;
 		Observation observation = (registry != null) ? MqttObservations.startPublish(registry,
-				this.observationConvention, this.connection.getName(), topic, message) : null;
+				this.observationConvention, this.connection.getName(), this.connection.getClientId(),
+				MqttObservations.serverAddress(this.connection.getServerUri()), operationName, topic, message) : null;
 		Publication publication = new Publication(topic, message, observation);
 		if (this.closed) {
 			publication.fail(MqttPublishException.NO_REASON_CODE, "the template is closed", null);

@@ -3,10 +3,11 @@ package io.github.mqttboot.listener;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The seam between the pipeline and Micrometer, so that listeners work without it: meters are looked up once per
- * subscription or listener and handed out as small recorders.
+ * The seam between the listener pipeline and a metrics library, so that listeners work without one: meters are
+ * looked up once per subscription or listener and handed out as small recorders, so that a message only records.
+ * Spring Boot's metrics auto-configuration sets a Micrometer implementation on the {@link MqttListenerSettings}.
  */
-interface ListenerMetrics {
+public interface ListenerMetrics {
 
 	/**
 	 * Metrics that record nothing.

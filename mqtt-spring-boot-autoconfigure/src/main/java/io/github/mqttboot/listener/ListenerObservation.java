@@ -1,5 +1,9 @@
 package io.github.mqttboot.listener;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.observation.MqttObservations;
 import io.github.mqttboot.observation.MqttProcessObservationConvention;
 import io.micrometer.observation.Observation;
@@ -7,12 +11,11 @@ import io.micrometer.observation.ObservationRegistry;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.ListableBeanFactory;
-
 /**
  * Whether and how listeners observe their processing (the replies and dead letters they publish go through the
- * connection's template, which observes them as publishes, children of the processing). Looked up once; when
- * observation is off every method returns {@code null} at the cost of one field read.
+ * connection's template, which observes them as publishes, children of the processing). Made once from the
+ * {@link MqttListenerSettings}; when observation is off every method returns {@code null} at the cost of one field
+ * read.
  */
 final class ListenerObservation {
 
@@ -22,6 +25,8 @@ final class ListenerObservation {
 
 	private final @Nullable MqttProcessObservationConvention processConvention;
 
+	private final Map<String, MqttConnection> connections = new ConcurrentHashMap<>();
+
 	private ListenerObservation(@Nullable ObservationRegistry registry,
 			@Nullable MqttProcessObservationConvention processConvention) {
 		this.registry = registry;
@@ -29,24 +34,39 @@ final class ListenerObservation {
 	}
 
 	/**
-	 * The context's registry and conventions when observation is enabled, else {@link #OFF}.
-	 * @param factory where to look them up
-	 * @param enabled whether listener observation is enabled
+	 * The settings' registry and convention when observation is enabled, else {@link #OFF}.
+	 * @param settings the listener settings
 	 * @return the observation settings
 	 */
-	static ListenerObservation find(@Nullable ListableBeanFactory factory, boolean enabled) {
-		if (factory == null || !enabled) {
+	static ListenerObservation of(MqttListenerSettings settings) {
+		ObservationRegistry registry = settings.getObservationRegistry();
+		if (!settings.isObservationEnabled() || registry == null || registry.isNoop()) {
 			return OFF;
 		}
-		return new ListenerObservation(factory.getBeanProvider(ObservationRegistry.class).getIfUnique(),
-				factory.getBeanProvider(MqttProcessObservationConvention.class).getIfUnique());
+		return new ListenerObservation(registry, settings.getProcessObservationConvention());
+	}
+
+	/**
+	 * Make a connection known, for its client id and broker address.
+	 * @param connection the connection
+	 */
+	void connection(MqttConnection connection) {
+		if (this.registry != null) {
+			this.connections.put(connection.getName(), connection);
+		}
 	}
 
 	@Nullable Observation startProcess(String connection, String listenerId, String subscription, String topic,
 			MqttMessage message) {
 		ObservationRegistry current = this.registry;
-		return (current != null) ? MqttObservations.startProcess(current, this.processConvention, connection,
-				listenerId, subscription, topic, message) : null;
+		if (current == null) {
+			return null;
+		}
+		MqttConnection known = this.connections.get(connection);
+		String clientId = (known != null) ? known.getClientId() : "unknown";
+		String serverAddress = (known != null) ? MqttObservations.serverAddress(known.getServerUri()) : "unknown";
+		return MqttObservations.startProcess(current, this.processConvention, connection, clientId, serverAddress,
+				listenerId, MqttObservations.subscription(subscription), topic, message);
 	}
 
 }

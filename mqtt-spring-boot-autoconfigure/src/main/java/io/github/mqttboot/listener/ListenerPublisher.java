@@ -9,6 +9,7 @@ import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttHeaderMapper;
 import io.github.mqttboot.core.MqttStrings;
 import io.github.mqttboot.core.MqttTemplate;
+import io.github.mqttboot.observation.MqttPublishObservation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
@@ -28,7 +29,9 @@ import org.springframework.messaging.support.MessageBuilder;
  * topic) and dead letters (the original message plus error details in user properties). Both go through the
  * {@link MqttTemplate} of the listener's connection, the one outbound path of the connection: inside the broker's
  * Receive Maximum, with the template's conversion and header mapping (a JSON reply carries the payload format
- * indicator like any JSON publish), its checks, its publish timeout, its future, its observation.
+ * indicator like any JSON publish), its checks, its publish timeout, its future, its observation (with
+ * {@code messaging.operation.name} {@code reply} or {@code dead-letter}, told apart from the template's own
+ * publishes).
  */
 final class ListenerPublisher {
 
@@ -77,7 +80,8 @@ final class ListenerPublisher {
 			MessageBuilder<Object> reply = MessageBuilder.withPayload(value)
 				.setHeader(MqttHeaders.TOPIC, topic)
 				.setHeader(MqttHeaders.QOS, (qos instanceof Integer level) ? level : 1)
-				.setHeader(MqttHeaders.RETAINED, false);
+				.setHeader(MqttHeaders.RETAINED, false)
+				.setHeader(MqttHeaderMapper.PUBLISH_OPERATION, MqttPublishObservation.OPERATION_REPLY);
 			Object correlation = request.getHeaders().get(MqttHeaders.CORRELATION_DATA);
 			if (correlation instanceof byte[] data) {
 				reply.setHeader(MqttHeaders.CORRELATION_DATA, data);
@@ -134,6 +138,7 @@ final class ListenerPublisher {
 			letter.setHeader("x-exception-message", printable(String.valueOf(failure.getMessage())));
 			letter.setHeader("x-original-topic", topic);
 			letter.setHeader("x-listener", listenerId);
+			letter.setHeader(MqttHeaderMapper.PUBLISH_OPERATION, MqttPublishObservation.OPERATION_DEAD_LETTER);
 			template(connection).publish(letter.build()).get(DEAD_LETTER_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
 			return true;
 		}

@@ -352,6 +352,7 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 					logger.warn("[" + name + "] the connection was started before the listener registry; "
 							+ "acknowledgement mode " + infra.settings.getAckMode() + " applies from its next start");
 				}
+				infra.observation.connection(connection);
 				// every mode acknowledges through the sequencer (immediate: when processing starts), so that what
 				// waits in the listeners' queues is always bounded by the Receive Maximum
 				return new MqttMessageRouter(connection, true, infra.metrics, this.eventPublisher, infra.scheduler);
@@ -401,10 +402,9 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 			ConversionService conversion = (factory instanceof ConfigurableBeanFactory configurable)
 					? configurable.getConversionService() : null;
 			this.conversionService = (conversion != null) ? conversion : DefaultConversionService.getSharedInstance();
-			this.metrics = (factory != null && ClassUtils.isPresent("io.micrometer.core.instrument.MeterRegistry",
-					MqttListenerEndpointRegistry.class.getClassLoader())) ? MicrometerMetricsLookup.find(factory)
-							: ListenerMetrics.NONE;
-			this.observation = ListenerObservation.find(factory, this.settings.isObservationEnabled());
+			// set on the settings by the metrics auto-configuration: the registry does not look Micrometer up
+			this.metrics = this.settings.getMetrics();
+			this.observation = ListenerObservation.of(this.settings);
 			this.publisher = new ListenerPublisher(factory, this.converter);
 			this.scheduler = Executors.newSingleThreadScheduledExecutor(
 					MqttThreads.named("mqtt-listener-scheduler", this.settings.isVirtualThreads()));
@@ -426,20 +426,6 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 				converters.add(new JacksonJsonMessageConverter());
 			}
 			return new CompositeMessageConverter(converters);
-		}
-
-	}
-
-	/**
-	 * Keeps Micrometer types out of the registry's signatures, so that it loads without Micrometer.
-	 */
-	private static final class MicrometerMetricsLookup {
-
-		static ListenerMetrics find(ListableBeanFactory factory) {
-			io.micrometer.core.instrument.MeterRegistry registry = factory
-				.getBeanProvider(io.micrometer.core.instrument.MeterRegistry.class)
-				.getIfUnique();
-			return (registry != null) ? new MicrometerListenerMetrics(registry) : ListenerMetrics.NONE;
 		}
 
 	}

@@ -2,6 +2,8 @@ package io.github.mqttboot.listener;
 
 import java.time.Duration;
 
+import io.github.mqttboot.observation.MqttProcessObservationConvention;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -36,6 +38,12 @@ public class MqttListenerSettings {
 	private Duration shutdownTimeout = Duration.ofSeconds(20);
 
 	private boolean observationEnabled;
+
+	private @Nullable ObservationRegistry observationRegistry;
+
+	private @Nullable MqttProcessObservationConvention processObservationConvention;
+
+	private ListenerMetrics metrics = ListenerMetrics.NONE;
 
 	private boolean virtualThreads;
 
@@ -291,6 +299,59 @@ public class MqttListenerSettings {
 	 */
 	public void setObservationEnabled(boolean observationEnabled) {
 		this.observationEnabled = observationEnabled;
+	}
+
+	/**
+	 * Return the registry of the processing observations.
+	 * @return the registry, or {@code null} for none
+	 */
+	public @Nullable ObservationRegistry getObservationRegistry() {
+		return this.observationRegistry;
+	}
+
+	/**
+	 * Set the registry of the processing observations, used when {@link #isObservationEnabled() observation is
+	 * enabled}.
+	 * @param observationRegistry the registry, or {@code null} for none
+	 */
+	public void setObservationRegistry(@Nullable ObservationRegistry observationRegistry) {
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Return the convention of the processing observations.
+	 * @return the convention, or {@code null} for the default
+	 */
+	public @Nullable MqttProcessObservationConvention getProcessObservationConvention() {
+		return this.processObservationConvention;
+	}
+
+	/**
+	 * Set the convention that names and tags the processing observations.
+	 * @param processObservationConvention the convention, or {@code null} for
+	 * {@link io.github.mqttboot.observation.DefaultMqttProcessObservationConvention}
+	 */
+	public void setProcessObservationConvention(
+			@Nullable MqttProcessObservationConvention processObservationConvention) {
+		this.processObservationConvention = processObservationConvention;
+	}
+
+	/**
+	 * Return what records the listener meters.
+	 * @return the metrics, {@link ListenerMetrics#NONE} by default
+	 */
+	public ListenerMetrics getMetrics() {
+		return this.metrics;
+	}
+
+	/**
+	 * Set what records the listener meters ({@code mqtt.messages.received}, {@code mqtt.listener},
+	 * {@code mqtt.listener.dead-lettered}); Spring Boot's metrics auto-configuration sets it when there is a
+	 * {@code MeterRegistry}.
+	 * @param metrics the metrics, or {@code null} for none
+	 */
+	public void setMetrics(@Nullable ListenerMetrics metrics) {
+		this.metrics = (metrics != null) ? metrics : ListenerMetrics.NONE;
 	}
 
 	/**

@@ -22,8 +22,14 @@ public class MqttProcessContext extends ReceiverContext<MqttMessage> {
 
 	private final String topic;
 
+	private final String clientId;
+
+	private final String serverAddress;
+
+	private final MqttObservations.Subscription parsed;
+
 	/**
-	 * Create a context.
+	 * Create a context on a connection whose client id and broker are not known.
 	 * @param connection the connection name
 	 * @param listenerId the listener id
 	 * @param subscription the topic filter the listener subscribed with
@@ -32,10 +38,29 @@ public class MqttProcessContext extends ReceiverContext<MqttMessage> {
 	 */
 	public MqttProcessContext(String connection, String listenerId, String subscription, String topic,
 			MqttMessage message) {
+		this(connection, "unknown", "unknown", listenerId, MqttObservations.subscription(subscription), topic,
+				message);
+	}
+
+	/**
+	 * Create a context.
+	 * @param connection the connection name
+	 * @param clientId the connection's MQTT client identifier
+	 * @param serverAddress the host of the connection's broker
+	 * @param listenerId the listener id
+	 * @param subscription the subscription the message matched
+	 * @param topic the concrete topic of the message
+	 * @param message the received message
+	 */
+	public MqttProcessContext(String connection, String clientId, String serverAddress, String listenerId,
+			MqttObservations.Subscription subscription, String topic, MqttMessage message) {
 		super(MqttProcessContext::userProperty, Kind.CONSUMER);
 		this.connection = connection;
+		this.clientId = clientId;
+		this.serverAddress = serverAddress;
 		this.listenerId = listenerId;
-		this.subscription = subscription;
+		this.parsed = subscription;
+		this.subscription = subscription.filter();
 		this.topic = topic;
 		setCarrier(message);
 		setRemoteServiceName("mqtt");
@@ -74,7 +99,7 @@ public class MqttProcessContext extends ReceiverContext<MqttMessage> {
 	}
 
 	/**
-	 * Return the topic filter of the subscription.
+	 * Return the topic filter of the subscription, with a shared subscription's {@code $share/<group>/}.
 	 * @return the filter
 	 */
 	public String getSubscription() {
@@ -87,6 +112,38 @@ public class MqttProcessContext extends ReceiverContext<MqttMessage> {
 	 */
 	public String getTopic() {
 		return this.topic;
+	}
+
+	/**
+	 * Return the topic filter without a shared subscription's {@code $share/<group>/}.
+	 * @return the filter
+	 */
+	public String getDestinationTemplate() {
+		return this.parsed.destinationTemplate();
+	}
+
+	/**
+	 * Return the shared subscription group.
+	 * @return the group, or {@code null} for an ordinary subscription
+	 */
+	public @Nullable String getGroup() {
+		return this.parsed.group();
+	}
+
+	/**
+	 * Return the connection's MQTT client identifier.
+	 * @return the client id
+	 */
+	public String getClientId() {
+		return this.clientId;
+	}
+
+	/**
+	 * Return the host of the connection's broker.
+	 * @return the host
+	 */
+	public String getServerAddress() {
+		return this.serverAddress;
 	}
 
 }

@@ -20,16 +20,41 @@ public class MqttPublishContext extends SenderContext<MqttProperties> {
 
 	private final int qos;
 
+	private final String clientId;
+
+	private final String serverAddress;
+
+	private final String operationName;
+
 	/**
-	 * Create a context.
+	 * Create a context of a template publish on a connection whose client id and broker are not known.
 	 * @param connection the connection name
 	 * @param topic the topic published to
 	 * @param qos the QoS
 	 * @param properties the outgoing message's properties, which receive the propagation fields
 	 */
 	public MqttPublishContext(String connection, String topic, int qos, MqttProperties properties) {
+		this(connection, "unknown", "unknown", MqttPublishObservation.OPERATION_PUBLISH, topic, qos, properties);
+	}
+
+	/**
+	 * Create a context.
+	 * @param connection the connection name
+	 * @param clientId the connection's MQTT client identifier
+	 * @param serverAddress the host of the connection's broker
+	 * @param operationName what publishes: {@link MqttPublishObservation#OPERATION_PUBLISH},
+	 * {@link MqttPublishObservation#OPERATION_REPLY} or {@link MqttPublishObservation#OPERATION_DEAD_LETTER}
+	 * @param topic the topic published to
+	 * @param qos the QoS
+	 * @param properties the outgoing message's properties, which receive the propagation fields
+	 */
+	public MqttPublishContext(String connection, String clientId, String serverAddress, String operationName,
+			String topic, int qos, MqttProperties properties) {
 		super(MqttPublishContext::setUserProperty, Kind.PRODUCER);
 		this.connection = connection;
+		this.clientId = clientId;
+		this.serverAddress = serverAddress;
+		this.operationName = operationName;
 		this.topic = topic;
 		this.qos = qos;
 		setCarrier(properties);
@@ -72,6 +97,30 @@ public class MqttPublishContext extends SenderContext<MqttProperties> {
 	 */
 	public int getQos() {
 		return this.qos;
+	}
+
+	/**
+	 * Return the connection's MQTT client identifier.
+	 * @return the client id
+	 */
+	public String getClientId() {
+		return this.clientId;
+	}
+
+	/**
+	 * Return the host of the connection's broker.
+	 * @return the host
+	 */
+	public String getServerAddress() {
+		return this.serverAddress;
+	}
+
+	/**
+	 * Return what publishes the message ({@code publish}, {@code reply} or {@code dead-letter}).
+	 * @return the operation name
+	 */
+	public String getOperationName() {
+		return this.operationName;
 	}
 
 }

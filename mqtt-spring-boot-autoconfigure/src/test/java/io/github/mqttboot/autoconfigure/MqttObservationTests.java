@@ -1,11 +1,14 @@
 package io.github.mqttboot.autoconfigure;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.github.mqttboot.annotation.MqttListener;
+import io.github.mqttboot.autoconfigure.metrics.MqttMetricsAutoConfiguration;
+import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttTemplate;
 import io.github.mqttboot.event.MqttSubscribedEvent;
 import io.github.mqttboot.observation.DefaultMqttProcessObservationConvention;
@@ -51,7 +54,7 @@ class MqttObservationTests {
 	static final EmbeddedBrokerExtension broker = EmbeddedBrokerExtension.create();
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(MqttAutoConfiguration.class))
+		.withConfiguration(AutoConfigurations.of(MqttAutoConfiguration.class, MqttMetricsAutoConfiguration.class))
 		.withBean(Subscriptions.class)
 		.withPropertyValues("mqtt.server-uris=" + broker.getServerUri(), "mqtt.listener.retry.max-attempts=1");
 
@@ -77,19 +80,36 @@ class MqttObservationTests {
 				await().atMost(WAIT).until(() -> listener.received.size() == 1);
 				TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
 				await().atMost(WAIT).untilAsserted(() -> assertThat(registry)
-					.hasObservationWithNameEqualTo("mqtt.listener.process")
+					.hasObservationWithNameEqualTo("mqtt.listener")
 					.that()
 					.hasBeenStopped()
-					.hasLowCardinalityKeyValue("mqtt.connection", "default")
-					.hasLowCardinalityKeyValue("mqtt.listener", "echo")
-					.hasLowCardinalityKeyValue("mqtt.subscription", "obs/+/echo")
+					.hasContextualNameEqualTo("process obs/+/echo")
+					.hasLowCardinalityKeyValue("connection", "default")
+					.hasLowCardinalityKeyValue("listener", "echo")
+					.hasLowCardinalityKeyValue("outcome", "success")
+					.hasLowCardinalityKeyValue("exception", "none")
+					.hasLowCardinalityKeyValue("messaging.system", "mqtt")
+					.hasLowCardinalityKeyValue("messaging.operation.type", "process")
+					.hasLowCardinalityKeyValue("messaging.destination.template", "obs/+/echo")
+					.hasLowCardinalityKeyValue("messaging.consumer.group.name", "none")
+					.hasLowCardinalityKeyValue("messaging.client.id",
+							context.getBean(MqttConnection.class).getClientId())
+					.hasLowCardinalityKeyValue("server.address", URI.create(broker.getServerUri()).getHost())
+					.hasLowCardinalityKeyValue("error.type", "none")
 					.hasHighCardinalityKeyValue("messaging.destination.name", "obs/device-7/echo")
 					.doesNotHaveError());
-				assertThat(registry).hasObservationWithNameEqualTo("mqtt.template.publish")
+				assertThat(registry).hasObservationWithNameEqualTo("mqtt.publish")
 					.that()
 					.hasBeenStopped()
-					.hasLowCardinalityKeyValue("mqtt.connection", "default")
-					.hasLowCardinalityKeyValue("mqtt.qos", "1")
+					.hasContextualNameEqualTo("publish")
+					.hasLowCardinalityKeyValue("connection", "default")
+					.hasLowCardinalityKeyValue("qos", "1")
+					.hasLowCardinalityKeyValue("outcome", "success")
+					.hasLowCardinalityKeyValue("messaging.system", "mqtt")
+					.hasLowCardinalityKeyValue("messaging.operation.type", "send")
+					.hasLowCardinalityKeyValue("messaging.operation.name", "publish")
+					.hasLowCardinalityKeyValue("server.address", URI.create(broker.getServerUri()).getHost())
+					.hasLowCardinalityKeyValue("error.type", "none")
 					.hasHighCardinalityKeyValue("messaging.destination.name", "obs/device-7/echo")
 					.doesNotHaveLowCardinalityKeyValueWithKey("messaging.destination.name");
 			});
@@ -103,9 +123,12 @@ class MqttObservationTests {
 				context.getBean(MqttTemplate.class).publish("obs/fail", "boom").get(10, TimeUnit.SECONDS);
 				TestObservationRegistry registry = context.getBean(TestObservationRegistry.class);
 				await().atMost(WAIT).untilAsserted(() -> assertThat(registry)
-					.hasObservationWithNameEqualTo("mqtt.listener.process")
+					.hasObservationWithNameEqualTo("mqtt.listener")
 					.that()
 					.hasBeenStopped()
+					.hasLowCardinalityKeyValue("outcome", "failure")
+					.hasLowCardinalityKeyValue("exception", "IllegalStateException")
+					.hasLowCardinalityKeyValue("error.type", "java.lang.IllegalStateException")
 					.assertThatError()
 					.isInstanceOf(IllegalStateException.class)
 					.hasMessage("listener failed on purpose"));
@@ -136,8 +159,8 @@ class MqttObservationTests {
 				await().atMost(WAIT)
 					.untilAsserted(() -> assertThat(registry).hasObservationWithNameEqualTo("telemetry.consume")
 						.that()
-						.hasLowCardinalityKeyValue("mqtt.listener", "echo"));
-				assertThat(registry).hasNumberOfObservationsWithNameEqualTo("mqtt.listener.process", 0);
+						.hasLowCardinalityKeyValue("listener", "echo"));
+				assertThat(registry).hasNumberOfObservationsWithNameEqualTo("mqtt.listener", 0);
 			});
 	}
 
@@ -167,7 +190,7 @@ class MqttObservationTests {
 							&& span.getParentSpanId().equals(root.getSpanId()))
 					.findFirst()
 					.orElseThrow();
-				SpanData process = span(spans, "mqtt process echo");
+				SpanData process = span(spans, "process obs/+/echo");
 				SpanData replyPublish = spans.stream()
 					.filter((span) -> span.getKind() == SpanKind.PRODUCER
 							&& span.getParentSpanId().equals(process.getSpanId()))
@@ -175,7 +198,9 @@ class MqttObservationTests {
 					.orElseThrow();
 				assertThat(List.of(publish, process, replyPublish)).extracting(SpanData::getTraceId)
 					.containsOnly(root.getTraceId());
-				assertThat(publish.getName()).isEqualTo("mqtt publish");
+				assertThat(publish.getName()).isEqualTo("publish");
+				// the reply is its own operation, not a template publish
+				assertThat(replyPublish.getName()).isEqualTo("reply");
 				assertThat(process.getKind()).isEqualTo(SpanKind.CONSUMER);
 				assertThat(process.getParentSpanId()).isEqualTo(publish.getSpanId());
 				// the listener ran in the process span's scope: its own view of the current span
@@ -201,7 +226,7 @@ class MqttObservationTests {
 					.orElseThrow();
 				InMemorySpanExporter exporter = context.getBean(InMemorySpanExporter.class);
 				await().atMost(WAIT).until(() -> !exporter.getFinishedSpanItems().isEmpty());
-				SpanData publish = span(exporter.getFinishedSpanItems(), "mqtt publish");
+				SpanData publish = span(exporter.getFinishedSpanItems(), "publish");
 				// version 00, the publish span as parent, sampled (flags may also carry W3C's random-trace-id bit)
 				assertThat(traceparent).startsWith("00-" + publish.getTraceId() + "-" + publish.getSpanId() + "-");
 				assertThat(Integer.parseInt(traceparent.substring(traceparent.length() - 2), 16) & 1).isOne();

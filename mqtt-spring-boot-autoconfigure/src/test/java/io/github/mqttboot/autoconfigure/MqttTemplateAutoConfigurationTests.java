@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import io.github.mqttboot.autoconfigure.metrics.MqttMetricsAutoConfiguration;
 import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttOperations;
 import io.github.mqttboot.core.MqttTemplate;
@@ -145,22 +146,24 @@ class MqttTemplateAutoConfigurationTests {
 
 	@Test
 	void publishTimerIsRecordedWithConnectionQosAndOutcome() {
-		twoConnections().withBean(SimpleMeterRegistry.class).run((context) -> {
-			MqttTemplate template = context.getBean(MqttTemplate.class);
-			template.publish("metered/a", "x", 1, false).get(20, TimeUnit.SECONDS);
-			template.publish("metered/a", "x", 1, false).get(20, TimeUnit.SECONDS);
-			template.publish("metered/a", "x", 0, false).get(20, TimeUnit.SECONDS);
-			context.getBean("ordersMqttTemplate", MqttTemplate.class)
-				.publish("metered/b", "x", 2, false)
-				.get(20, TimeUnit.SECONDS);
-			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(timer(registry, "default", "1", "success").count()).isEqualTo(2);
-			assertThat(timer(registry, "default", "1", "success").totalTime(TimeUnit.NANOSECONDS)).isPositive();
-			assertThat(timer(registry, "default", "0", "success").count()).isEqualTo(1);
-			assertThat(timer(registry, "default", "1", "failure").count()).isZero();
-			assertThat(timer(registry, "orders", "2", "success").count()).isEqualTo(1);
-			assertThat(registry.find("mqtt.publish").timers()).hasSize(12);
-		});
+		twoConnections().withBean(SimpleMeterRegistry.class)
+			.withConfiguration(AutoConfigurations.of(MqttMetricsAutoConfiguration.class))
+			.run((context) -> {
+				MqttTemplate template = context.getBean(MqttTemplate.class);
+				template.publish("metered/a", "x", 1, false).get(20, TimeUnit.SECONDS);
+				template.publish("metered/a", "x", 1, false).get(20, TimeUnit.SECONDS);
+				template.publish("metered/a", "x", 0, false).get(20, TimeUnit.SECONDS);
+				context.getBean("ordersMqttTemplate", MqttTemplate.class)
+					.publish("metered/b", "x", 2, false)
+					.get(20, TimeUnit.SECONDS);
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(timer(registry, "default", "1", "success").count()).isEqualTo(2);
+				assertThat(timer(registry, "default", "1", "success").totalTime(TimeUnit.NANOSECONDS)).isPositive();
+				assertThat(timer(registry, "default", "0", "success").count()).isEqualTo(1);
+				assertThat(timer(registry, "default", "1", "failure").count()).isZero();
+				assertThat(timer(registry, "orders", "2", "success").count()).isEqualTo(1);
+				assertThat(registry.find("mqtt.publish").timers()).hasSize(12);
+			});
 	}
 
 	@Test

@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import io.github.mqttboot.annotation.MqttListener;
+import io.github.mqttboot.autoconfigure.metrics.MqttMetricsAutoConfiguration;
 import io.github.mqttboot.core.MqttAcknowledgment;
 import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttTemplate;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.integration.mqtt.support.MqttHeaders;
 import org.springframework.messaging.handler.annotation.Header;
 
@@ -209,6 +211,7 @@ class MqttListenerAcknowledgementTests {
 		ListenerTestSupport.runner(this.wire.getUri())
 			.withBean(SequenceListener.class)
 			.withBean(SimpleMeterRegistry.class)
+			.withConfiguration(AutoConfigurations.of(MqttMetricsAutoConfiguration.class))
 			.run((context) -> {
 				ListenerTestSupport.awaitSubscribed(context, 1);
 				// a subscription no listener owns, made behind the registry's back

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import io.github.mqttboot.annotation.MqttListener;
+import io.github.mqttboot.autoconfigure.metrics.MqttMetricsAutoConfiguration;
 import io.github.mqttboot.core.MqttListenerErrorHandler;
 import io.github.mqttboot.test.EmbeddedBrokerExtension;
 import io.github.mqttboot.test.RawMqttClient;
@@ -16,6 +17,7 @@ import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.integration.mqtt.support.MqttHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConversionException;
@@ -41,6 +43,7 @@ class MqttListenerErrorHandlingTests {
 		ListenerTestSupport.runner(broker.getServerUri())
 			.withBean(FlakyListener.class)
 			.withBean(SimpleMeterRegistry.class)
+			.withConfiguration(AutoConfigurations.of(MqttMetricsAutoConfiguration.class))
 			.run((context) -> {
 				ListenerTestSupport.awaitSubscribed(context, 1);
 				try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
@@ -65,6 +68,7 @@ class MqttListenerErrorHandlingTests {
 		ListenerTestSupport.runner(broker.getServerUri())
 			.withBean(OrderListener.class)
 			.withBean(SimpleMeterRegistry.class)
+			.withConfiguration(AutoConfigurations.of(MqttMetricsAutoConfiguration.class))
 			.withPropertyValues("mqtt.listener.dead-letter.topic=dlq/{topic}")
 			.run((context) -> {
 				ListenerTestSupport.awaitSubscribed(context, 1);

@@ -1,4 +1,4 @@
-package io.github.mqttboot.autoconfigure;
+package io.github.mqttboot.autoconfigure.metrics;
 
 import java.util.concurrent.TimeUnit;
 
@@ -6,12 +6,10 @@ import io.github.mqttboot.core.MqttTemplate;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
-import org.springframework.beans.factory.BeanFactory;
-
 /**
  * The {@code mqtt.publish} timer of one connection (tags {@code connection}, {@code qos}, {@code outcome}), as a
- * {@link MqttTemplate.PublishRecorder}. Only loaded when Micrometer is on the classpath; the six timers are
- * registered up front so that a publish only records.
+ * {@link MqttTemplate.PublishRecorder}, set on templates whose publishes are not observed (the observation then
+ * yields that timer). The six timers are registered up front so that a publish only records.
  */
 final class MqttPublishTimers implements MqttTemplate.PublishRecorder {
 
@@ -40,19 +38,6 @@ final class MqttPublishTimers implements MqttTemplate.PublishRecorder {
 	@Override
 	public void record(int qos, boolean success, long durationNanos) {
 		(success ? this.success : this.failure)[qos].record(durationNanos, TimeUnit.NANOSECONDS);
-	}
-
-	/**
-	 * Set the timers on a template when the context has a {@link MeterRegistry}.
-	 * @param beanFactory where to look for the registry
-	 * @param connection the connection name
-	 * @param template the template
-	 */
-	static void apply(BeanFactory beanFactory, String connection, MqttTemplate template) {
-		MeterRegistry registry = beanFactory.getBeanProvider(MeterRegistry.class).getIfUnique();
-		if (registry != null) {
-			template.setPublishRecorder(new MqttPublishTimers(registry, connection));
-		}
 	}
 
 }

@@ -1,22 +1,36 @@
-package io.github.mqttboot.listener;
+package io.github.mqttboot.autoconfigure.metrics;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import io.github.mqttboot.listener.ListenerMetrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 /**
- * {@link ListenerMetrics} on a Micrometer {@link MeterRegistry}; only loaded when Micrometer is present.
+ * {@link ListenerMetrics} on a Micrometer {@link MeterRegistry}: the counters always, the {@code mqtt.listener} timer
+ * only when listener processing is not observed (the observation then yields that timer).
  */
 final class MicrometerListenerMetrics implements ListenerMetrics {
 
+	private static final Recorder NO_TIMER = (nanos, failure) -> {
+	};
+
 	private final MeterRegistry registry;
 
-	MicrometerListenerMetrics(MeterRegistry registry) {
+	private final boolean timeListeners;
+
+	/**
+	 * Create the metrics.
+	 * @param registry the registry
+	 * @param timeListeners whether to record the {@code mqtt.listener} timer ({@code false} when an observation
+	 * records it)
+	 */
+	MicrometerListenerMetrics(MeterRegistry registry, boolean timeListeners) {
 		this.registry = registry;
+		this.timeListeners = timeListeners;
 	}
 
 	@Override
@@ -31,6 +45,9 @@ final class MicrometerListenerMetrics implements ListenerMetrics {
 
 	@Override
 	public Recorder listener(String connection, String listener) {
+		if (!this.timeListeners) {
+			return NO_TIMER;
+		}
 		Timer success = timer(connection, listener, "success", "none");
 		Map<Class<?>, Timer> failures = new ConcurrentHashMap<>(4);
 		return (nanos, failure) -> {
