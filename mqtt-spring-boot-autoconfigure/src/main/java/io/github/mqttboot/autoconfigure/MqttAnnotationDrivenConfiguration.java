@@ -63,6 +63,10 @@ class MqttAnnotationDrivenConfiguration {
 			throw MqttConnectionFactory.invalid("mqtt.listener.retry.multiplier", retry.getMultiplier(),
 					"must be at least 1.0");
 		}
+		if (listener.getAsyncTimeout().isNegative() || listener.getAsyncTimeout().isZero()) {
+			throw MqttConnectionFactory.invalid("mqtt.listener.async-timeout", listener.getAsyncTimeout(),
+					"must be positive, for example 30s");
+		}
 		MqttListenerSettings settings = new MqttListenerSettings();
 		settings.setAutoStartup(listener.isAutoStartup());
 		settings.setDefaultQos(MqttConnectionFactory.validQos("mqtt.listener.default-qos", listener.getDefaultQos()));
@@ -72,6 +76,7 @@ class MqttAnnotationDrivenConfiguration {
 		settings.setInitialInterval(retry.getInitialInterval());
 		settings.setMultiplier(retry.getMultiplier());
 		settings.setMaxInterval(retry.getMaxInterval());
+		settings.setAsyncTimeout(listener.getAsyncTimeout());
 		settings.setDeadLetterTopic(listener.getDeadLetter().getTopic());
 		settings.setObservationEnabled(properties.getObservation().isEnabled());
 		// spring.threads.virtual.enabled on Java 21+, as Boot's Kafka and AMQP listener containers do

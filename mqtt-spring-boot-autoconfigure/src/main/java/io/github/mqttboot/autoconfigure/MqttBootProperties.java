@@ -174,6 +174,13 @@ public class MqttBootProperties extends MqttConnectionProperties {
 		 */
 		private AckMode ackMode = AckMode.AFTER_PROCESSING;
 
+		/**
+		 * Longest wait for the CompletableFuture or CompletionStage (or Mono) a listener returns. The message is
+		 * acknowledged once it completes; one still pending after this time is cancelled and the message goes to
+		 * the error handler and the dead-letter topic (not retried).
+		 */
+		private Duration asyncTimeout = Duration.ofSeconds(30);
+
 		private final Retry retry = new Retry();
 
 		private final DeadLetter deadLetter = new DeadLetter();
@@ -224,6 +231,14 @@ public class MqttBootProperties extends MqttConnectionProperties {
 
 		public void setAckMode(AckMode ackMode) {
 			this.ackMode = ackMode;
+		}
+
+		public Duration getAsyncTimeout() {
+			return this.asyncTimeout;
+		}
+
+		public void setAsyncTimeout(Duration asyncTimeout) {
+			this.asyncTimeout = asyncTimeout;
 		}
 
 		public Retry getRetry() {

@@ -20,7 +20,7 @@ import org.springframework.messaging.converter.StringMessageConverter;
 
 /**
  * The payload conversion shared by templates and listeners, {@code mqttMessageConverter}: the application's own
- * {@link MessageConverter} beans first, then {@code byte[]} as is, {@code String} as UTF-8 {@code text/plain}, and
+ * {@link MessageConverter} beans first (not Spring Integration's), then {@code byte[]} as is, {@code String} as UTF-8 {@code text/plain}, and
  * any other type as JSON through Boot's {@link JsonMapper} when Jackson is present.
  */
 @Configuration(proxyBeanMethods = false)
@@ -47,12 +47,22 @@ class MqttMessageConverterConfiguration {
 		List<MessageConverter> chain = new ArrayList<>();
 		others.stream()
 			.filter((converter) -> !(converter instanceof CompositeMessageConverter)
-					&& !(converter instanceof MqttJsonMessageConverter))
+					&& !(converter instanceof MqttJsonMessageConverter) && !isSpringIntegrations(converter))
 			.forEach(chain::add);
 		chain.add(new ByteArrayMessageConverter());
 		chain.add(new StringMessageConverter());
 		others.stream().filter(MqttJsonMessageConverter.class::isInstance).forEach(chain::add);
 		return new CompositeMessageConverter(chain);
+	}
+
+	/**
+	 * Spring Integration's own converters are for its channels and adapters, not the application's payload types:
+	 * {@code @EnableIntegration} (Boot's integration auto-configuration) registers a datatype-channel converter that
+	 * turned a {@code byte[]} payload into the String "116,111,...", and a {@code DefaultPahoMessageConverter} bean
+	 * converts to and from Paho's messages.
+	 */
+	private static boolean isSpringIntegrations(MessageConverter converter) {
+		return converter.getClass().getName().startsWith("org.springframework.integration.");
 	}
 
 	@Configuration(proxyBeanMethods = false)

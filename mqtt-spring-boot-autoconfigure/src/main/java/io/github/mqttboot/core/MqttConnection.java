@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -551,7 +552,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 				return false;
 			}
 			try {
-				current.messageArrivedComplete(messageId, qos);
+				current.sendAcknowledgement(messageId, qos);
 				return true;
 			}
 			catch (Exception ex) {
@@ -624,7 +625,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 
 	private BufferingClient createClient() {
 		try {
-			BufferingClient newClient = new BufferingClient(this.options.getServerURIs()[0], getClientId(),
+			BufferingClient newClient = new BufferingClient(this, this.options.getServerURIs()[0], getClientId(),
 					this.persistence, PayloadStash.of(this.options.getSocketFactory()));
 			this.payloadStash = newClient.stash;
 			newClient.setManualAcks(isManualAcks());
@@ -1165,6 +1166,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 		}
 		try {
 			if (handler != null) {
+				deliverToDefaultMessageHandlers(topic, message);
 				handler.messageArrived(topic, message);
 				return;
 			}
@@ -1178,6 +1180,35 @@ public class MqttConnection extends Mqttv5ClientManager {
 		// Receive Maximum slot forever
 		if (isManualAcks()) {
 			acknowledge(message.getId(), message.getQos());
+		}
+	}
+
+	/**
+	 * Spring Integration's inbound adapters on this connection receive through Paho's per-subscription dispatch;
+	 * a message that carries no subscription identifier (a broker without them) and matches a shared subscription
+	 * escapes that dispatch (paho.mqtt.java #827), and the adapters then rely on the client manager's default
+	 * handlers, which filter by their own topics. They get such messages before the listeners' router, which owns
+	 * the acknowledgement (so that it follows the adapter's flow, which runs on this thread).
+	 */
+	private void deliverToDefaultMessageHandlers(String topic, MqttMessage message) {
+		Set<DefaultMessageHandler<MqttMessage>> handlers = getDefaultMessageHandlers();
+		if (handlers.isEmpty()) {
+			return;
+		}
+		MqttProperties properties = message.getProperties();
+		if (properties != null && !properties.getSubscriptionIdentifiers().isEmpty()) {
+			return;
+		}
+		for (Object candidate : handlers.toArray()) {
+			try {
+				@SuppressWarnings("unchecked")
+				DefaultMessageHandler<MqttMessage> defaultHandler = (DefaultMessageHandler<MqttMessage>) candidate;
+				defaultHandler.messageArrived(topic, message);
+			}
+			catch (Throwable ex) {
+				logger.error("[" + this.name + "] a Spring Integration message handler failed for a message on '"
+						+ topic + "'", ex);
+			}
 		}
 	}
 
@@ -1264,37 +1295,73 @@ public class MqttConnection extends Mqttv5ClientManager {
 		// a connect attempt of this client was abandoned by the watchdog
 		volatile boolean abandoned;
 
+		private final MqttConnection owner;
+
+		// the acknowledgements of messages delivered to other per-subscription listeners (Spring Integration's
+		// inbound adapters) that their flow may still release early through messageArrivedComplete
+		private final Map<Integer, AckSequencer.Entry> otherListenerAcks = new ConcurrentHashMap<>();
+
+		// large inbound payloads the transport keeps from Paho's decoder (null without the starter's transport)
 		final @Nullable PayloadStash stash;
 
-		BufferingClient(String serverUri, String clientId, MqttClientPersistence persistence,
+		BufferingClient(MqttConnection owner, String serverUri, String clientId, MqttClientPersistence persistence,
 				@Nullable PayloadStash stash) throws MqttException {
 			super(serverUri, clientId, persistence);
+			this.owner = owner;
 			this.stash = stash;
 		}
 
-		// Per-subscription listeners (request/reply, Spring Integration's adapters on the shared client) get their
-		// messages from Paho directly, not through the connection's callback: they get the large payloads put back
-		// the same way. These are the two methods every listener-taking subscribe of Paho ends in.
+		/**
+		 * The subscribe that takes a per-subscription message listener: Spring Integration's inbound adapters and
+		 * the template's reply subscription use it. Two things change for listeners that are not the starter's own:
+		 * <ul>
+		 * <li>An identifier of 0 ("assign one", what Spring Integration passes) becomes one from the connection's
+		 * own counter, and is sent in the SUBSCRIBE: Paho would take one from its separate counter (colliding with
+		 * the identifiers of the listeners and the reply subscription, so that their messages went to the adapter)
+		 * and never send it.</li>
+		 * <li>With manual acknowledgements (a client-wide switch the listeners set) their messages are acknowledged
+		 * through the connection's {@link AckSequencer}: in arrival order, when the listener returns or earlier if
+		 * it calls {@link #messageArrivedComplete(int, int)}, never for an earlier network connection; and an
+		 * exception they throw is logged instead of reaching Paho's thread (which would close the connection).</li>
+		 * </ul>
+		 * Per-subscription listeners get their messages from Paho directly, not through the connection's callback:
+		 * every one of them gets the large payloads put back ({@link PayloadStash}) before it sees the message.
+		 */
 		@Override
-		public IMqttToken subscribe(MqttSubscription[] subscriptions, @Nullable Object userContext,
-				@Nullable MqttActionListener callback, IMqttMessageListener @Nullable [] messageListeners,
-				MqttProperties subscriptionProperties) throws MqttException {
-			IMqttMessageListener[] restoring = messageListeners;
-			if (this.stash != null && messageListeners != null) {
-				restoring = new IMqttMessageListener[messageListeners.length];
-				for (int i = 0; i < messageListeners.length; i++) {
-					restoring[i] = restoring(messageListeners[i]);
+		public IMqttToken subscribe(MqttSubscription[] subscriptions, Object userContext, MqttActionListener callback,
+				IMqttMessageListener messageListener, MqttProperties subscriptionProperties) throws MqttException {
+			MqttProperties properties = (subscriptionProperties != null) ? subscriptionProperties : new MqttProperties();
+			List<Integer> identifiers = properties.getSubscriptionIdentifiers();
+			if (identifiers.isEmpty() || identifiers.get(0) == 0) {
+				int identifier = 0;
+				if (this.owner.isSubscriptionIdentifiersAvailable()) {
+					identifier = this.owner.nextSubscriptionIdentifier();
+					properties.setSubscriptionIdentifier(identifier);
 				}
+				properties.setSubscriptionIdentifiers(List.of(identifier));
 			}
-			return super.subscribe(subscriptions, userContext, callback, restoring, subscriptionProperties);
+			IMqttMessageListener listener = (messageListener == null || messageListener instanceof ReplyCorrelator)
+					? messageListener : new OtherListener(messageListener);
+			return super.subscribe(subscriptions, userContext, callback, restoring(listener), properties);
 		}
 
+		/**
+		 * The other subscribe that takes per-subscription listeners (one per subscription): the same acknowledgement
+		 * and payload handling as above.
+		 */
 		@Override
-		public IMqttToken subscribe(MqttSubscription[] subscriptions, @Nullable Object userContext,
-				@Nullable MqttActionListener callback, @Nullable IMqttMessageListener messageListener,
-				MqttProperties subscriptionProperties) throws MqttException {
-			return super.subscribe(subscriptions, userContext, callback, restoring(messageListener),
-					subscriptionProperties);
+		public IMqttToken subscribe(MqttSubscription[] subscriptions, Object userContext, MqttActionListener callback,
+				IMqttMessageListener[] messageListeners, MqttProperties subscriptionProperties) throws MqttException {
+			IMqttMessageListener[] listeners = messageListeners;
+			if (messageListeners != null) {
+				listeners = new IMqttMessageListener[messageListeners.length];
+				for (int i = 0; i < messageListeners.length; i++) {
+					IMqttMessageListener listener = messageListeners[i];
+					listeners[i] = restoring((listener == null || listener instanceof ReplyCorrelator) ? listener
+							: new OtherListener(listener));
+				}
+			}
+			return super.subscribe(subscriptions, userContext, callback, listeners, subscriptionProperties);
 		}
 
 		private @Nullable IMqttMessageListener restoring(@Nullable IMqttMessageListener listener) {
@@ -1303,6 +1370,61 @@ public class MqttConnection extends Mqttv5ClientManager {
 				return listener;
 			}
 			return (topic, message) -> listener.messageArrived(topic, current.restore(message));
+		}
+
+		/**
+		 * Reached only from code outside the starter that holds the client, such as the acknowledgment callback of
+		 * a Spring Integration inbound adapter in manual mode (the mode follows the client manager): releases the
+		 * message's acknowledgement through the connection's sequencer; an unknown or already released message is
+		 * ignored.
+		 */
+		@Override
+		public void messageArrivedComplete(int messageId, int qos) {
+			AckSequencer.Entry entry = this.otherListenerAcks.remove(messageId);
+			if (entry != null) {
+				entry.done();
+			}
+		}
+
+		// the starter's own acknowledgement (see MqttConnection.acknowledge)
+		void sendAcknowledgement(int messageId, int qos) throws MqttException {
+			super.messageArrivedComplete(messageId, qos);
+		}
+
+		/**
+		 * A per-subscription listener that is not the starter's own, delivered to on Paho's callback thread.
+		 */
+		private final class OtherListener implements IMqttMessageListener {
+
+			private final IMqttMessageListener delegate;
+
+			OtherListener(IMqttMessageListener delegate) {
+				this.delegate = delegate;
+			}
+
+			@Override
+			public void messageArrived(String topic, MqttMessage message) {
+				MqttConnection connection = BufferingClient.this.owner;
+				AckSequencer.Entry entry = null;
+				if (connection.isManualAcks() && message.getQos() > 0) {
+					entry = connection.ackSequencer()
+						.register(message.getId(), message.getQos(), 1, connection.currentNetworkConnection());
+					BufferingClient.this.otherListenerAcks.put(message.getId(), entry);
+				}
+				try {
+					this.delegate.messageArrived(topic, message);
+				}
+				catch (Throwable ex) {
+					logger.error("[" + connection.getName() + "] a message listener failed for a message on '" + topic
+							+ "'; acknowledged (give a Spring Integration adapter an error channel)", ex);
+				}
+				finally {
+					if (entry != null && BufferingClient.this.otherListenerAcks.remove(message.getId(), entry)) {
+						entry.done();
+					}
+				}
+			}
+
 		}
 
 		boolean isConnecting() {

@@ -3,6 +3,8 @@ package io.github.mqttboot.listener;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import io.github.mqttboot.annotation.TopicVariable;
 import io.github.mqttboot.core.MqttAcknowledgment;
@@ -14,6 +16,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.core.MethodParameter;
+import org.springframework.core.ReactiveAdapter;
+import org.springframework.core.ReactiveAdapterRegistry;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.integration.mqtt.support.MqttHeaders;
@@ -41,6 +45,10 @@ import org.springframework.validation.Validator;
  */
 final class ListenerInvoker {
 
+	// turns a Publisher into a CompletableFuture; registered when Project Reactor is on the classpath
+	private static final @Nullable ReactiveAdapter FUTURE_ADAPTER = ReactiveAdapterRegistry.getSharedInstance()
+		.getAdapter(CompletableFuture.class);
+
 	private final @Nullable ResolvingHandlerMethod handlerMethod;
 
 	private final @Nullable MqttMessageListener<Object> listener;
@@ -50,6 +58,9 @@ final class ListenerInvoker {
 	private final MessageConverter converter;
 
 	private final boolean takesAcknowledgment;
+
+	// a single-value reactive return type (Mono, Single, ...), turned into a CompletableFuture; null otherwise
+	private final @Nullable ReactiveAdapter reactiveResult;
 
 	private int maxUserProperties = MqttListenerSettings.DEFAULT_MAX_USER_PROPERTIES;
 
@@ -84,13 +95,49 @@ final class ListenerInvoker {
 			this.takesAcknowledgment = acknowledgment;
 			this.listener = null;
 			this.payloadType = null;
+			this.reactiveResult = reactiveAdapter(method.getReturnType());
 		}
 		else {
 			this.handlerMethod = null;
 			this.listener = (MqttMessageListener<Object>) endpoint.getListener();
 			this.payloadType = endpoint.getPayloadType();
 			this.takesAcknowledgment = false;
+			this.reactiveResult = null;
 		}
+	}
+
+	/**
+	 * The adapter of a single-value reactive return type, when Spring can turn it into a {@link CompletableFuture}
+	 * (Project Reactor on the classpath); decided once per listener, from the declared return type.
+	 */
+	private static @Nullable ReactiveAdapter reactiveAdapter(Class<?> returnType) {
+		if (returnType == void.class || returnType == Object.class || CompletionStage.class.isAssignableFrom(returnType)) {
+			return null;
+		}
+		ReactiveAdapter adapter = ReactiveAdapterRegistry.getSharedInstance().getAdapter(returnType);
+		if (adapter == null || adapter.isMultiValue() || FUTURE_ADAPTER == null) {
+			return null;
+		}
+		return adapter;
+	}
+
+	/**
+	 * Return the listener's result as a stage to wait for when it is asynchronous: a {@link CompletionStage}
+	 * ({@code CompletableFuture} included), or a single-value reactive type such as {@code Mono} (when Reactor is
+	 * on the classpath).
+	 * @param result the return value of {@link #invoke(Object[])}
+	 * @return the stage, or {@code null} when the result is the reply itself
+	 */
+	@Nullable CompletionStage<?> asyncResult(@Nullable Object result) {
+		if (result instanceof CompletionStage<?> stage) {
+			return stage;
+		}
+		ReactiveAdapter adapter = this.reactiveResult;
+		if (adapter == null || result == null) {
+			return null;
+		}
+		ReactiveAdapter future = FUTURE_ADAPTER;
+		return (future != null) ? (CompletionStage<?>) future.fromPublisher(adapter.toPublisher(result)) : null;
 	}
 
 	/**

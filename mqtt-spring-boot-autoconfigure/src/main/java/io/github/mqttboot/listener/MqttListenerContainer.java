@@ -6,7 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -28,8 +35,9 @@ import org.springframework.messaging.Message;
  * messages of a topic go to one worker at a time (the one that holds the topic's earlier messages, else the least
  * busy), so messages of one topic are processed in order while different topics run in parallel, and a slow
  * listener never holds up another. A worker converts the message, invokes the
- * listener (retrying failures with backoff), publishes the return value, hands what still fails to the error handler
- * or the dead-letter topic, then acknowledges.
+ * listener (retrying failures with backoff), waits for an asynchronous result ({@code CompletableFuture},
+ * {@code CompletionStage}, {@code Mono}; at most {@link MqttListenerSettings#getAsyncTimeout()}), publishes the
+ * return value, hands what still fails to the error handler or the dead-letter topic, then acknowledges.
  * <p>
  * Look containers up by id in the {@link MqttListenerEndpointRegistry} to {@link #stop()} and {@link #start()} a
  * listener at runtime: stopping unsubscribes and finishes the messages already queued.
@@ -524,7 +532,12 @@ public final class MqttListenerContainer {
 		long interval = this.settings.getInitialInterval().toMillis();
 		for (int attempt = 1;; attempt++) {
 			try {
-				return this.invoker.invoke(arguments);
+				Object result = this.invoker.invoke(arguments);
+				CompletionStage<?> pending = this.invoker.asyncResult(result);
+				return (pending != null) ? await(pending, delivery) : result;
+			}
+			catch (NotRetried ex) {
+				throw ex.failure;
 			}
 			catch (Exception ex) {
 				if (attempt >= this.settings.getMaxAttempts() || ListenerInvoker.isConversionFailure(ex)) {
@@ -545,6 +558,80 @@ public final class MqttListenerContainer {
 						this.settings.getMaxInterval().toMillis());
 			}
 		}
+	}
+
+	/**
+	 * Wait for a listener's asynchronous result on the worker, so that the message is acknowledged (in arrival order,
+	 * like any other) only once it completed, and the topic's next message waits for it (per-topic order). A failed
+	 * result is thrown like an exception from the listener (retried, then recovered); one that does not complete
+	 * within the async timeout is cancelled and fails the message without retry, so that it never holds the
+	 * connection's acknowledgements for longer than that.
+	 * @return the result's value: the reply
+	 */
+	private @Nullable Object await(CompletionStage<?> pending, Delivery delivery) throws Exception {
+		CompletableFuture<?> future = toFuture(pending);
+		long timeout = this.settings.getAsyncTimeout().toMillis();
+		try {
+			return future.get(timeout, TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | CancellationException | CompletionException ex) {
+			throw failureOf(ex);
+		}
+		catch (TimeoutException ex) {
+			cancel(future);
+			if (pending != future && pending instanceof Future<?> original) {
+				cancel(original);
+			}
+			logger.warn("Listener '" + this.id + "' returned an asynchronous result that did not complete within "
+					+ timeout + " ms (mqtt.listener.async-timeout) for a message from '" + delivery.topic
+					+ "'; cancelled it, the message goes to the error handler or the dead-letter topic");
+			throw new NotRetried(new TimeoutException("Listener '" + this.id + "' returned an asynchronous result "
+					+ "that did not complete within " + timeout + " ms"));
+		}
+		catch (InterruptedException ex) {
+			// the shutdown deadline: the message stays unacknowledged for redelivery
+			Thread.currentThread().interrupt();
+			throw new NotRetried(ex);
+		}
+	}
+
+	private static void cancel(Future<?> future) {
+		try {
+			future.cancel(true);
+		}
+		catch (RuntimeException ex) {
+			// a stage that does not support cancellation: nothing more to do
+		}
+	}
+
+	private static CompletableFuture<?> toFuture(CompletionStage<?> stage) {
+		if (stage.getClass() == CompletableFuture.class) {
+			return (CompletableFuture<?>) stage;
+		}
+		// anything else (a minimal stage, a subclass that refuses get) is bridged
+		CompletableFuture<Object> future = new CompletableFuture<>();
+		stage.whenComplete((value, failure) -> {
+			if (failure != null) {
+				future.completeExceptionally(failure);
+			}
+			else {
+				future.complete(value);
+			}
+		});
+		return future;
+	}
+
+	// what the listener would have thrown: the cause, without the future's wrappers
+	private static Exception failureOf(Exception wrapper) throws Exception {
+		Throwable cause = wrapper;
+		while ((cause instanceof ExecutionException || cause instanceof CompletionException)
+				&& cause.getCause() != null) {
+			cause = cause.getCause();
+		}
+		if (cause instanceof Error error) {
+			throw error;
+		}
+		return (cause instanceof Exception exception) ? exception : new IllegalStateException(cause);
 	}
 
 	/**
@@ -609,6 +696,20 @@ public final class MqttListenerContainer {
 	public String toString() {
 		return "MqttListenerContainer[" + this.id + ", " + getConnectionName() + ", " + getTopicFilters() + ", "
 				+ this.state + "]";
+	}
+
+	/**
+	 * A failure that retrying cannot help: an asynchronous result that timed out, or an interrupt.
+	 */
+	private static final class NotRetried extends RuntimeException {
+
+		final Exception failure;
+
+		NotRetried(Exception failure) {
+			super(null, null, false, false);
+			this.failure = failure;
+		}
+
 	}
 
 	/**

@@ -37,6 +37,8 @@ public class MqttListenerSettings {
 
 	private Duration shutdownTimeout = Duration.ofSeconds(20);
 
+	private Duration asyncTimeout = DEFAULT_ASYNC_TIMEOUT;
+
 	private boolean observationEnabled;
 
 	private @Nullable ObservationRegistry observationRegistry;
@@ -53,6 +55,9 @@ public class MqttListenerSettings {
 
 	/** Highest concurrency of a listener: more workers than this are a typo, not a design (threads per listener). */
 	public static final int MAX_CONCURRENCY = 256;
+
+	/** Default of {@link #getAsyncTimeout()}: 30 seconds. */
+	public static final Duration DEFAULT_ASYNC_TIMEOUT = Duration.ofSeconds(30);
 
 	/** Default of {@link #getMaxUserProperties()}. */
 	public static final int DEFAULT_MAX_USER_PROPERTIES = 64;
@@ -281,6 +286,28 @@ public class MqttListenerSettings {
 	 */
 	public void setShutdownTimeout(Duration shutdownTimeout) {
 		this.shutdownTimeout = shutdownTimeout;
+	}
+
+	/**
+	 * Return how long a worker waits for the {@code CompletableFuture} / {@code CompletionStage} (or single-value
+	 * reactive type such as {@code Mono}) a listener returns.
+	 * @return the async timeout
+	 */
+	public Duration getAsyncTimeout() {
+		return this.asyncTimeout;
+	}
+
+	/**
+	 * Set how long a worker waits for the asynchronous result a listener returns (default 30s). The message is
+	 * acknowledged only once the result completes; a result still pending after this time is cancelled and the
+	 * message fails with a {@link java.util.concurrent.TimeoutException}, which is not retried (it goes to the error
+	 * handler, else the dead-letter topic), so that a result that never completes cannot hold the connection's
+	 * in-order acknowledgements forever.
+	 * @param asyncTimeout the async timeout, positive
+	 */
+	public void setAsyncTimeout(Duration asyncTimeout) {
+		Assert.isTrue(!asyncTimeout.isNegative() && !asyncTimeout.isZero(), "asyncTimeout must be positive");
+		this.asyncTimeout = asyncTimeout;
 	}
 
 	/**

@@ -281,7 +281,8 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		request.setRetainHandling(subscription.retainHandling);
 		MqttProperties properties = new MqttProperties();
 		if (this.connection.isSubscriptionIdentifiersAvailable()) {
-			properties.setSubscriptionIdentifiers(List.of(subscription.identifier));
+			// the SUBSCRIBE carries the single-valued property; the list is what a PUBLISH carries back
+			properties.setSubscriptionIdentifier(subscription.identifier);
 		}
 		try {
 			client.subscribe(new MqttSubscription[] { request }, null, new MqttActionListener() {

@@ -54,7 +54,7 @@ class MqttAnnotationDrivenConfigurationTests {
 					"mqtt.listener.concurrency=4", "mqtt.listener.ack-mode=manual",
 					"mqtt.listener.retry.max-attempts=5", "mqtt.listener.retry.initial-interval=200ms",
 					"mqtt.listener.retry.multiplier=3", "mqtt.listener.retry.max-interval=2s",
-					"mqtt.listener.dead-letter.topic=dlq/{topic}")
+					"mqtt.listener.dead-letter.topic=dlq/{topic}", "mqtt.listener.async-timeout=5s")
 			.run((context) -> {
 				MqttListenerSettings settings = context.getBean(MqttListenerSettings.class);
 				assertThat(settings.isAutoStartup()).isFalse();
@@ -66,6 +66,7 @@ class MqttAnnotationDrivenConfigurationTests {
 				assertThat(settings.getMultiplier()).isEqualTo(3.0);
 				assertThat(settings.getMaxInterval()).isEqualTo(Duration.ofSeconds(2));
 				assertThat(settings.getDeadLetterTopic()).isEqualTo("dlq/{topic}");
+				assertThat(settings.getAsyncTimeout()).isEqualTo(Duration.ofSeconds(5));
 				assertThat(context.getBean(MqttConnection.class).isManualAcks()).isTrue();
 			});
 	}

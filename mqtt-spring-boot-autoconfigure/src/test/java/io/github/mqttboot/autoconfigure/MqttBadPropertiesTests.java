@@ -91,6 +91,11 @@ class MqttBadPropertiesTests {
 	}
 
 	@Test
+	void asyncTimeoutMustBePositive() {
+		assertInvalid("mqtt.listener.async-timeout", "must be positive", "mqtt.listener.async-timeout=0s");
+	}
+
+	@Test
 	void concurrencyIsBounded() {
 		assertInvalid("mqtt.listener.concurrency", "at most 256", "mqtt.listener.concurrency=100000");
 	}
