@@ -373,12 +373,12 @@ final class MqttPacketInputStream extends InputStream {
 			}
 		}
 		byte[] token = stash.put(payload, this.generation);
-		// the synthetic packet: same first byte and variable header, the token as payload; then what followed
+		// the synthetic packet: same first byte and variable header, the token as payload, written into the buffer
+		// right before what follows the original packet (it is shorter than the part of the original that was
+		// buffered, or nothing follows), so the bytes after it are not moved
 		int newRemaining = variableHeaderLength + PayloadStash.TOKEN_LENGTH;
 		int newLengthBytes = (newRemaining < 128) ? 1 : (newRemaining < 16_384) ? 2 : 3;
-		int restStart = this.position + variableHeaderEnd + buffered;
-		int restLength = this.limit - restStart;
-		byte[] packet = new byte[1 + newLengthBytes + newRemaining + restLength];
+		byte[] packet = new byte[1 + newLengthBytes + newRemaining];
 		packet[0] = this.buffer[this.position];
 		int at = 1;
 		int value = newRemaining;
@@ -391,11 +391,19 @@ final class MqttPacketInputStream extends InputStream {
 		System.arraycopy(this.buffer, this.position + fixedHeader, packet, at, variableHeaderLength);
 		at += variableHeaderLength;
 		System.arraycopy(token, 0, packet, at, PayloadStash.TOKEN_LENGTH);
-		at += PayloadStash.TOKEN_LENGTH;
-		System.arraycopy(this.buffer, restStart, packet, at, restLength);
-		System.arraycopy(packet, 0, this.buffer, 0, packet.length);
-		this.position = 0;
-		this.limit = packet.length;
+		int restStart = this.position + variableHeaderEnd + buffered;
+		if (restStart == this.limit) {
+			// nothing buffered after the packet
+			System.arraycopy(packet, 0, this.buffer, 0, packet.length);
+			this.position = 0;
+			this.limit = packet.length;
+		}
+		else {
+			// the payload was buffered whole, and it is longer than the token: the packet fits before restStart
+			int start = restStart - packet.length;
+			System.arraycopy(packet, 0, this.buffer, start, packet.length);
+			this.position = start;
+		}
 	}
 
 	// a length prefix; past the end of the buffered packet (malformed): a length that ends the walk

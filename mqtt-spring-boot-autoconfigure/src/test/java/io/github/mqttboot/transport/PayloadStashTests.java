@@ -45,6 +45,28 @@ class PayloadStashTests {
 	}
 
 	@Test
+	void largePublishesBufferedWithThePacketsAfterThemLeaveThoseIntact() throws Exception {
+		byte[] first = randomBytes(1000);
+		byte[] second = randomBytes(2000);
+		MqttPublish a = publish("a/1", first, 1, 1);
+		MqttPublish b = publish("a/2", second, 2, 2);
+		byte[] wire = concat(a.getHeader(), a.getPayload(), b.getHeader(), b.getPayload(), ping());
+		PayloadStash stash = new PayloadStash();
+		// one read brings all three packets into the buffer
+		MqttPacketInputStream in = new MqttPacketInputStream(new ByteArrayInputStream(wire), 16 * 1024, () -> {
+		}, 0, stash);
+		MqttPublish decodedA = (MqttPublish) readAsPaho(in);
+		MqttPublish decodedB = (MqttPublish) readAsPaho(in);
+		assertThat(readAsPaho(in).getType()).isEqualTo(MqttWireMessage.MESSAGE_TYPE_PINGRESP);
+		assertThat(decodedA.getTopicName()).isEqualTo("a/1");
+		assertThat(decodedB.getTopicName()).isEqualTo("a/2");
+		assertThat(decodedB.getMessageId()).isEqualTo(2);
+		assertThat(stash.restore(decodedB.getMessage()).getPayload()).isEqualTo(second);
+		assertThat(stash.restore(decodedA.getMessage()).getPayload()).isEqualTo(first);
+		assertThat(in.read()).isEqualTo(-1);
+	}
+
+	@Test
 	void smallPayloadsAndForgedTokensPassUntouched() throws Exception {
 		PayloadStash stash = new PayloadStash();
 		byte[] small = randomBytes(PayloadStash.THRESHOLD - 1);
