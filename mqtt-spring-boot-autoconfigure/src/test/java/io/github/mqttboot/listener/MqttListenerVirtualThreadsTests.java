@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code spring.threads.virtual.enabled=true} on Java 21+: the listener workers and the connection's own threads are
  * virtual threads with the same names, and per-topic order and in-order acknowledgements are unchanged. The build
- * runs on Java 17, where this class is skipped; {@code .ci/run} runs it on Java 25 (Maven profile
- * {@code virtual-threads}).
+ * runs on Java 17 and leaves this class out; {@code .ci/run} runs it on a JDK 21+ JVM (Maven profile
+ * {@code java21-tests}), where it must pass.
  */
 @EnabledForJreRange(min = JRE.JAVA_21)
 class MqttListenerVirtualThreadsTests {
