@@ -28,7 +28,11 @@ import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.retry.RetryPolicy;
 import org.springframework.messaging.Message;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * Runs one listener: its subscriptions on one connection and its workers. Each worker has a bounded queue; the
@@ -46,9 +50,8 @@ public final class MqttListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(MqttListenerContainer.class);
 
-	private static final long DEAD_LETTER_RETRY_MILLIS = 500;
-
-	private static final long MAX_DEAD_LETTER_RETRY_MILLIS = 30_000;
+	/** Between attempts to deliver a dead letter: 0.5 s doubling up to 30 s, without end (the loop decides). */
+	private static final BackOff DEAD_LETTER_BACK_OFF = deadLetterBackOff();
 
 	/** Put on the queues when stopping, so that idle workers see the new state at once. */
 	private static final Delivery WAKE_UP = new Delivery("", "", new MqttMessage(), null, 0);
@@ -70,6 +73,8 @@ public final class MqttListenerContainer {
 	private final Runnable deadLettered;
 
 	private final ListenerObservation observation;
+
+	private final RetryPolicy retryPolicy;
 
 	private final int qos;
 
@@ -122,6 +127,7 @@ public final class MqttListenerContainer {
 		this.timer = metrics.listener(connection, this.id);
 		this.deadLettered = metrics.deadLettered(connection, this.id);
 		this.observation = observation;
+		this.retryPolicy = settings.getRetryPolicy();
 		this.qos = qos;
 		this.immediateAck = settings.getAckMode() == MqttListenerSettings.AckMode.IMMEDIATE;
 		this.held = new int[concurrency];
@@ -529,7 +535,7 @@ public final class MqttListenerContainer {
 					+ delivery.topic + "'");
 		}
 		Object[] arguments = this.invoker.arguments(message, delivery);
-		long interval = this.settings.getInitialInterval().toMillis();
+		BackOffExecution backOff = null;
 		for (int attempt = 1;; attempt++) {
 			try {
 				Object result = this.invoker.invoke(arguments);
@@ -540,13 +546,22 @@ public final class MqttListenerContainer {
 				throw ex.failure;
 			}
 			catch (Exception ex) {
-				if (attempt >= this.settings.getMaxAttempts() || ListenerInvoker.isConversionFailure(ex)) {
+				if (ListenerInvoker.isConversionFailure(ex) || !this.retryPolicy.shouldRetry(ex)) {
+					throw ex;
+				}
+				if (backOff == null) {
+					backOff = this.retryPolicy.getBackOff().start();
+				}
+				long interval = backOff.nextBackOff();
+				if (interval == BackOffExecution.STOP) {
 					throw ex;
 				}
 				if (logger.isDebugEnabled()) {
 					logger.debug("Listener '" + this.id + "' failed (attempt " + attempt + "), retrying in "
 							+ interval + " ms: " + ex);
 				}
+				// on the worker: the topic's next message waits for this one (per-topic order), other topics run
+				// on the other workers
 				try {
 					Thread.sleep(interval);
 				}
@@ -554,8 +569,6 @@ public final class MqttListenerContainer {
 					Thread.currentThread().interrupt();
 					throw ex;
 				}
-				interval = Math.min((long) (interval * this.settings.getMultiplier()),
-						this.settings.getMaxInterval().toMillis());
 			}
 		}
 	}
@@ -665,7 +678,7 @@ public final class MqttListenerContainer {
 					+ delivery.topic + "'", exception);
 			return true;
 		}
-		long backOff = DEAD_LETTER_RETRY_MILLIS;
+		BackOffExecution backOff = DEAD_LETTER_BACK_OFF.start();
 		while (true) {
 			if (this.publisher.deadLetter(this.router.connection(), deadLetterTopic, delivery.topic, delivery.message,
 					exception, this.id)) {
@@ -682,14 +695,19 @@ public final class MqttListenerContainer {
 				return delivery.message.getQos() == 0;
 			}
 			try {
-				Thread.sleep(backOff);
+				Thread.sleep(backOff.nextBackOff());
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
 				return false;
 			}
-			backOff = Math.min(backOff * 2, MAX_DEAD_LETTER_RETRY_MILLIS);
 		}
+	}
+
+	private static BackOff deadLetterBackOff() {
+		ExponentialBackOff backOff = new ExponentialBackOff(500, 2.0);
+		backOff.setMaxInterval(30_000);
+		return backOff;
 	}
 
 	@Override

@@ -6,12 +6,14 @@ import io.github.mqttboot.observation.MqttProcessObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.retry.RetryPolicy;
 import org.springframework.util.Assert;
 
 /**
  * The defaults and shared behaviour of every listener: what an {@code @MqttListener} leaves out, acknowledgement,
- * retry and dead-lettering. Spring Boot binds it from {@code mqtt.listener.*}; define a bean of this type to set it
- * yourself.
+ * retry and dead-lettering, queues and shutdown. Each {@link MqttListenerContainerFactory} holds one; Spring Boot's
+ * {@code MqttListenerContainerFactoryConfigurer} applies {@code mqtt.listener.*} to it. A bean of this type defined
+ * by the application replaces those properties (the auto-configured factory then uses it as it is).
  */
 public class MqttListenerSettings {
 
@@ -23,19 +25,21 @@ public class MqttListenerSettings {
 
 	private AckMode ackMode = AckMode.AFTER_PROCESSING;
 
-	private int maxAttempts = 3;
+	private long maxRetries = DEFAULT_MAX_RETRIES;
 
-	private Duration initialInterval = Duration.ofSeconds(1);
+	private Duration delay = DEFAULT_DELAY;
 
-	private double multiplier = 2.0;
+	private double multiplier = DEFAULT_MULTIPLIER;
 
-	private Duration maxInterval = Duration.ofSeconds(10);
+	private Duration maxDelay = DEFAULT_MAX_DELAY;
+
+	private Duration jitter = Duration.ZERO;
 
 	private @Nullable String deadLetterTopic;
 
-	private int queueCapacity = 1000;
+	private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
 
-	private Duration shutdownTimeout = Duration.ofSeconds(20);
+	private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
 
 	private Duration asyncTimeout = DEFAULT_ASYNC_TIMEOUT;
 
@@ -55,6 +59,24 @@ public class MqttListenerSettings {
 
 	/** Highest concurrency of a listener: more workers than this are a typo, not a design (threads per listener). */
 	public static final int MAX_CONCURRENCY = 256;
+
+	/** Default of {@link #getMaxRetries()}: 2 retries, 3 invocations in all. */
+	public static final long DEFAULT_MAX_RETRIES = 2;
+
+	/** Default of {@link #getDelay()}: 1 second. */
+	public static final Duration DEFAULT_DELAY = Duration.ofSeconds(1);
+
+	/** Default of {@link #getMultiplier()}. */
+	public static final double DEFAULT_MULTIPLIER = 2.0;
+
+	/** Default of {@link #getMaxDelay()}: 10 seconds. */
+	public static final Duration DEFAULT_MAX_DELAY = Duration.ofSeconds(10);
+
+	/** Default of {@link #getQueueCapacity()}. */
+	public static final int DEFAULT_QUEUE_CAPACITY = 1000;
+
+	/** Default of {@link #getShutdownTimeout()}: 20 seconds, inside Boot's 30 s shutdown phase. */
+	public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(20);
 
 	/** Default of {@link #getAsyncTimeout()}: 30 seconds. */
 	public static final Duration DEFAULT_ASYNC_TIMEOUT = Duration.ofSeconds(30);
@@ -169,37 +191,38 @@ public class MqttListenerSettings {
 	}
 
 	/**
-	 * Return the most invocations of a listener for one message, the first included.
-	 * @return the maximum attempts
+	 * Return the most retries of a failed listener invocation for one message (the first invocation not counted).
+	 * @return the maximum retries
 	 */
-	public int getMaxAttempts() {
-		return this.maxAttempts;
+	public long getMaxRetries() {
+		return this.maxRetries;
 	}
 
 	/**
-	 * Set the most invocations of a listener for one message, the first included (default 3; 1 disables retry).
-	 * @param maxAttempts at least 1
+	 * Set the most retries of a failed listener invocation for one message (default 2; 0 disables retry). A
+	 * payload that does not convert is never retried.
+	 * @param maxRetries at least 0
 	 */
-	public void setMaxAttempts(int maxAttempts) {
-		Assert.isTrue(maxAttempts >= 1, "maxAttempts must be at least 1");
-		this.maxAttempts = maxAttempts;
+	public void setMaxRetries(long maxRetries) {
+		Assert.isTrue(maxRetries >= 0, "maxRetries must not be negative");
+		this.maxRetries = maxRetries;
 	}
 
 	/**
 	 * Return the wait before the first retry.
-	 * @return the initial interval
+	 * @return the delay
 	 */
-	public Duration getInitialInterval() {
-		return this.initialInterval;
+	public Duration getDelay() {
+		return this.delay;
 	}
 
 	/**
 	 * Set the wait before the first retry (default 1s).
-	 * @param initialInterval the initial interval
+	 * @param delay not negative
 	 */
-	public void setInitialInterval(Duration initialInterval) {
-		Assert.isTrue(!initialInterval.isNegative(), "initialInterval must not be negative");
-		this.initialInterval = initialInterval;
+	public void setDelay(Duration delay) {
+		Assert.isTrue(!delay.isNegative(), "delay must not be negative");
+		this.delay = delay;
 	}
 
 	/**
@@ -221,19 +244,117 @@ public class MqttListenerSettings {
 
 	/**
 	 * Return the longest wait between retries.
-	 * @return the maximum interval
+	 * @return the maximum delay
 	 */
-	public Duration getMaxInterval() {
-		return this.maxInterval;
+	public Duration getMaxDelay() {
+		return this.maxDelay;
 	}
 
 	/**
 	 * Set the longest wait between retries (default 10s).
-	 * @param maxInterval the maximum interval
+	 * @param maxDelay not negative
 	 */
+	public void setMaxDelay(Duration maxDelay) {
+		Assert.isTrue(!maxDelay.isNegative(), "maxDelay must not be negative");
+		this.maxDelay = maxDelay;
+	}
+
+	/**
+	 * Return the jitter of the wait between retries.
+	 * @return the jitter
+	 */
+	public Duration getJitter() {
+		return this.jitter;
+	}
+
+	/**
+	 * Set the jitter of the wait between retries (default 0: none): the first wait is drawn from {@code delay} to
+	 * {@code delay + jitter}, later ones from their own wait ± the jitter grown by the same factor as the wait
+	 * (Spring Framework's {@link org.springframework.util.backoff.ExponentialBackOff#setJitter(long)}).
+	 * @param jitter not negative
+	 */
+	public void setJitter(Duration jitter) {
+		Assert.isTrue(!jitter.isNegative(), "jitter must not be negative");
+		this.jitter = jitter;
+	}
+
+	/**
+	 * Return the retry policy of a failed listener invocation, built from the retry settings with Spring
+	 * Framework's {@link RetryPolicy#builder()}: its back-off is an
+	 * {@link org.springframework.util.backoff.ExponentialBackOff}. Failures to convert or resolve the arguments are
+	 * never retried.
+	 * @return the retry policy
+	 */
+	public RetryPolicy getRetryPolicy() {
+		return RetryPolicy.builder()
+			.maxRetries(this.maxRetries)
+			.delay(this.delay)
+			.multiplier(this.multiplier)
+			.maxDelay(this.maxDelay)
+			.jitter(this.jitter)
+			.predicate((failure) -> !ListenerInvoker.isConversionFailure(failure))
+			.build();
+	}
+
+	/**
+	 * Return the most invocations of a listener for one message, the first included.
+	 * @return {@link #getMaxRetries()} + 1
+	 * @deprecated since 0.1.0 in favour of {@link #getMaxRetries()}, Spring Framework's and Spring Boot's term
+	 */
+	@Deprecated(since = "0.1.0")
+	public int getMaxAttempts() {
+		return (int) Math.min(Integer.MAX_VALUE, this.maxRetries + 1);
+	}
+
+	/**
+	 * Set the most invocations of a listener for one message, the first included.
+	 * @param maxAttempts at least 1; sets {@link #setMaxRetries(long) maxRetries} to {@code maxAttempts - 1}
+	 * @deprecated since 0.1.0 in favour of {@link #setMaxRetries(long)}
+	 */
+	@Deprecated(since = "0.1.0")
+	public void setMaxAttempts(int maxAttempts) {
+		Assert.isTrue(maxAttempts >= 1, "maxAttempts must be at least 1");
+		setMaxRetries(maxAttempts - 1L);
+	}
+
+	/**
+	 * Return the wait before the first retry.
+	 * @return the delay
+	 * @deprecated since 0.1.0 in favour of {@link #getDelay()}
+	 */
+	@Deprecated(since = "0.1.0")
+	public Duration getInitialInterval() {
+		return getDelay();
+	}
+
+	/**
+	 * Set the wait before the first retry.
+	 * @param initialInterval the delay
+	 * @deprecated since 0.1.0 in favour of {@link #setDelay(Duration)}
+	 */
+	@Deprecated(since = "0.1.0")
+	public void setInitialInterval(Duration initialInterval) {
+		setDelay(initialInterval);
+	}
+
+	/**
+	 * Return the longest wait between retries.
+	 * @return the maximum delay
+	 * @deprecated since 0.1.0 in favour of {@link #getMaxDelay()}
+	 */
+	@Deprecated(since = "0.1.0")
+	public Duration getMaxInterval() {
+		return getMaxDelay();
+	}
+
+	/**
+	 * Set the longest wait between retries.
+	 * @param maxInterval the maximum delay
+	 * @deprecated since 0.1.0 in favour of {@link #setMaxDelay(Duration)}
+	 */
+	@Deprecated(since = "0.1.0")
 	public void setMaxInterval(Duration maxInterval) {
-		Assert.isTrue(!maxInterval.isNegative(), "maxInterval must not be negative");
-		this.maxInterval = maxInterval;
+		setMaxDelay(maxInterval);
 	}
 
 	/**
@@ -285,6 +406,7 @@ public class MqttListenerSettings {
 	 * @param shutdownTimeout the shutdown timeout
 	 */
 	public void setShutdownTimeout(Duration shutdownTimeout) {
+		Assert.isTrue(!shutdownTimeout.isNegative(), "shutdownTimeout must not be negative");
 		this.shutdownTimeout = shutdownTimeout;
 	}
 
