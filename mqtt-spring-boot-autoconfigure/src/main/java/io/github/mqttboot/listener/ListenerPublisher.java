@@ -1,5 +1,6 @@
 package io.github.mqttboot.listener;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +18,6 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.integration.mqtt.support.MqttHeaders;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHeaders;
@@ -41,7 +41,7 @@ final class ListenerPublisher {
 
 	private static final int MAX_EXCEPTION_MESSAGE = 1024;
 
-	private final @Nullable ListableBeanFactory beanFactory;
+	private final List<MqttTemplate> applicationTemplates;
 
 	private final MessageConverter converter;
 
@@ -50,8 +50,8 @@ final class ListenerPublisher {
 
 	private final Map<String, MqttTemplate> ownTemplates = new ConcurrentHashMap<>();
 
-	ListenerPublisher(@Nullable ListableBeanFactory beanFactory, MessageConverter converter) {
-		this.beanFactory = beanFactory;
+	ListenerPublisher(List<MqttTemplate> applicationTemplates, MessageConverter converter) {
+		this.applicationTemplates = applicationTemplates;
 		this.converter = converter;
 	}
 
@@ -164,12 +164,10 @@ final class ListenerPublisher {
 
 	private MqttTemplate template(MqttConnection connection) {
 		return this.templates.computeIfAbsent(connection.getName(), (name) -> {
-			ListableBeanFactory factory = this.beanFactory;
-			MqttTemplate found = (factory != null) ? factory.getBeanProvider(MqttTemplate.class)
-				.orderedStream()
+			MqttTemplate found = this.applicationTemplates.stream()
 				.filter((template) -> template.getConnection() == connection)
 				.findFirst()
-				.orElse(null) : null;
+				.orElse(null);
 			if (found != null) {
 				return found;
 			}

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.stream.Collectors;
 
 import io.github.mqttboot.core.MqttConnection;
 import io.github.mqttboot.core.MqttThreads;
@@ -21,23 +20,15 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.SmartInitializingSingleton;
-import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.core.convert.ConversionService;
-import org.springframework.core.convert.support.DefaultConversionService;
-import org.springframework.messaging.converter.ByteArrayMessageConverter;
-import org.springframework.messaging.converter.CompositeMessageConverter;
-import org.springframework.messaging.converter.JacksonJsonMessageConverter;
-import org.springframework.messaging.converter.MessageConverter;
-import org.springframework.messaging.converter.StringMessageConverter;
 import org.springframework.util.Assert;
-import org.springframework.util.ClassUtils;
-import org.springframework.validation.Validator;
 
 /**
- * Owns every listener: builds a {@link MqttListenerContainer} per {@link MqttListenerEndpoint}, installs one router
+ * Owns every listener: has the {@link MqttListenerContainerFactory} (bean
+ * {@value MqttListenerContainerFactory#BEAN_NAME}) make a {@link MqttListenerContainer} per
+ * {@link MqttListenerEndpoint}, installs one router
  * per connection (manual acknowledgements switched on unless the mode is {@code immediate}) and starts and stops the
  * listeners. As a {@link SmartLifecycle} in phase {@value #PHASE} it starts after the connections (phase 0) and
  * stops, drains and acknowledges before they close.
@@ -83,11 +74,25 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 
 	private @Nullable Infrastructure infrastructure;
 
+	private @Nullable MqttListenerContainerFactory containerFactory;
+
 	private volatile boolean running;
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
 		this.beanFactory = (beanFactory instanceof ListableBeanFactory listable) ? listable : null;
+	}
+
+	/**
+	 * Set the factory of the containers; without one the registry uses the bean
+	 * {@value MqttListenerContainerFactory#BEAN_NAME}. Must be called before the first listener is registered.
+	 * @param containerFactory the factory
+	 */
+	public void setContainerFactory(MqttListenerContainerFactory containerFactory) {
+		synchronized (this.monitor) {
+			Assert.state(this.infrastructure == null, "The container factory is already in use");
+			this.containerFactory = containerFactory;
+		}
 	}
 
 	@Override
@@ -103,10 +108,7 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 	public void afterSingletonsInstantiated() {
 		synchronized (this.monitor) {
 			Infrastructure infra = infrastructure();
-			ListableBeanFactory factory = this.beanFactory;
-			if (factory != null) {
-				factory.getBeanProvider(MqttConnection.class).orderedStream().forEach((c) -> router(c, infra));
-			}
+			infra.factory.getConnections().forEach((connection) -> router(connection, infra));
 		}
 	}
 
@@ -222,7 +224,7 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 			infra = infrastructure();
 		}
 		try {
-			long deadline = System.nanoTime() + infra.settings.getShutdownTimeout().toNanos();
+			long deadline = System.nanoTime() + infra.factory.getSettings().getShutdownTimeout().toNanos();
 			List<MqttListenerContainer> stopping = toStop.stream().filter((c) -> c.requestStop(true)).toList();
 			stopping.forEach((container) -> container.awaitStop(deadline, true));
 		}
@@ -257,92 +259,8 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 
 	private MqttListenerContainer createContainer(MqttListenerEndpoint endpoint) {
 		Infrastructure infra = infrastructure();
-		String where = "Invalid @MqttListener on " + endpoint.describe() + ": ";
-		List<TopicTemplate> templates = new ArrayList<>();
-		for (String topic : endpoint.getTopics()) {
-			try {
-				templates.add(TopicTemplate.parse(topic));
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException(where + "topic filter '" + topic + "': " + ex.getMessage(), ex);
-			}
-		}
-		int qos = (endpoint.getQos() != null) ? endpoint.getQos() : infra.settings.getDefaultQos();
-		if (qos < 0 || qos > 2) {
-			throw new IllegalArgumentException(where + "qos must be 0, 1 or 2 but was " + qos + " (topic filters "
-					+ endpoint.getTopics() + ")");
-		}
-		int concurrency = (endpoint.getConcurrency() != null) ? endpoint.getConcurrency()
-				: infra.settings.getConcurrency();
-		if (concurrency < 1 || concurrency > MqttListenerSettings.MAX_CONCURRENCY) {
-			throw new IllegalArgumentException(where + "concurrency must be between 1 and "
-					+ MqttListenerSettings.MAX_CONCURRENCY + " but was " + concurrency + " (each worker is a thread; "
-					+ "Paho delivers a connection's messages on one thread, so more workers do not add throughput)");
-		}
-		checkDeadLetterTopic(where, templates, infra.settings.getDeadLetterTopic());
-		String group = endpoint.getGroup();
-		if (group != null && (group.contains("/") || group.contains("+") || group.contains("#"))) {
-			throw new IllegalArgumentException(where + "group '" + group + "' must not contain '/', '+' or '#'");
-		}
-		if (group != null && endpoint.isNoLocal()) {
-			throw new IllegalArgumentException(where + "noLocal is not allowed on a shared subscription (group '"
-					+ group + "', topic filters " + endpoint.getTopics() + ")");
-		}
-		MqttConnection connection = connection(endpoint, where);
-		ListenerInvoker invoker;
-		try {
-			invoker = new ListenerInvoker(endpoint, templates, infra.converter, infra.validator,
-					infra.conversionService,
-					(this.beanFactory instanceof ConfigurableBeanFactory configurable) ? configurable : null);
-			invoker.setUserPropertyLimits(infra.settings.getMaxUserProperties(),
-					infra.settings.getMaxUserPropertiesBytes());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException(where + ex.getMessage(), ex);
-		}
-		boolean autoStartup = (endpoint.getAutoStartup() != null) ? endpoint.getAutoStartup()
-				: infra.settings.isAutoStartup();
-		return new MqttListenerContainer(endpoint, templates, qos, concurrency, autoStartup, infra.settings,
-				router(connection, infra), invoker, infra.publisher, infra.metrics, infra.observation);
-	}
-
-	/**
-	 * Refuse a dead-letter topic that the listener's own filters match: every dead letter would come back to the
-	 * listener, fail again and be dead-lettered again ({@code dlq/dlq/...}) without end.
-	 */
-	private static void checkDeadLetterTopic(String where, List<TopicTemplate> templates,
-			@Nullable String deadLetterTopic) {
-		if (deadLetterTopic == null) {
-			return;
-		}
-		for (TopicTemplate template : templates) {
-			// a topic the filter matches, wildcards and template segments filled with one level
-			String sample = String.join("/", java.util.Arrays.stream(template.filter().split("/", -1))
-				.map((level) -> (level.equals("+") || level.equals("#")) ? "x" : level)
-				.toList());
-			String letter = deadLetterTopic.replace("{topic}", sample);
-			if (template.matches(letter)) {
-				throw new IllegalArgumentException(where + "the dead-letter topic '" + deadLetterTopic
-						+ "' (mqtt.listener.dead-letter.topic) lies inside the listener's own topic filter '"
-						+ template.template() + "' (a message from '" + sample + "' would be dead-lettered to '"
-						+ letter + "', which the listener receives again, without end); choose a dead-letter topic "
-						+ "outside the filter, for example 'dlq/{topic}' for a filter that does not start with a "
-						+ "wildcard");
-			}
-		}
-	}
-
-	private MqttConnection connection(MqttListenerEndpoint endpoint, String where) {
-		ListableBeanFactory factory = this.beanFactory;
-		List<MqttConnection> connections = (factory != null)
-				? factory.getBeanProvider(MqttConnection.class).orderedStream().toList() : List.of();
-		return connections.stream()
-			.filter((c) -> c.getName().equals(endpoint.getConnection()))
-			.findFirst()
-			.orElseThrow(() -> new IllegalArgumentException(where + "no MQTT connection named '"
-					+ endpoint.getConnection() + "' for topic filters " + endpoint.getTopics() + " (connections: "
-					+ connections.stream().map(MqttConnection::getName).collect(Collectors.joining(", ", "[", "]"))
-					+ ")"));
+		return infra.factory.createContainer(endpoint, (connection) -> router(connection, infra), infra.publisher,
+				infra.metrics, infra.observation);
 	}
 
 	private MqttMessageRouter router(MqttConnection connection, Infrastructure infra) {
@@ -350,7 +268,7 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 			return this.routers.computeIfAbsent(connection.getName(), (name) -> {
 				if (connection.isRunning()) {
 					logger.warn("[" + name + "] the connection was started before the listener registry; "
-							+ "acknowledgement mode " + infra.settings.getAckMode() + " applies from its next start");
+							+ "acknowledgement mode " + infra.factory.getSettings().getAckMode() + " applies from its next start");
 				}
 				infra.observation.connection(connection);
 				// every mode acknowledges through the sequencer (immediate: when processing starts), so that what
@@ -364,7 +282,7 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 		synchronized (this.monitor) {
 			Infrastructure infra = this.infrastructure;
 			if (infra == null) {
-				infra = new Infrastructure(this.beanFactory);
+				infra = new Infrastructure(containerFactory());
 				this.infrastructure = infra;
 			}
 			return infra;
@@ -372,17 +290,35 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 	}
 
 	/**
-	 * What every container shares, looked up once in the bean factory.
+	 * The factory set, else the bean {@value MqttListenerContainerFactory#BEAN_NAME}, else the only
+	 * {@link MqttListenerContainerFactory} bean, else one made from the bean factory's beans (without Spring Boot).
+	 */
+	private MqttListenerContainerFactory containerFactory() {
+		MqttListenerContainerFactory factory = this.containerFactory;
+		if (factory != null) {
+			return factory;
+		}
+		ListableBeanFactory beans = this.beanFactory;
+		if (beans == null) {
+			factory = new MqttListenerContainerFactory();
+		}
+		else if (beans.containsBean(MqttListenerContainerFactory.BEAN_NAME)) {
+			factory = beans.getBean(MqttListenerContainerFactory.BEAN_NAME, MqttListenerContainerFactory.class);
+		}
+		else {
+			factory = beans.getBeanProvider(MqttListenerContainerFactory.class)
+				.getIfUnique(() -> MqttListenerContainerFactory.fromBeanFactory(beans));
+		}
+		this.containerFactory = factory;
+		return factory;
+	}
+
+	/**
+	 * What every container shares: the factory, and what the registry runs for all of them.
 	 */
 	private static final class Infrastructure {
 
-		final MqttListenerSettings settings;
-
-		final MessageConverter converter;
-
-		final @Nullable Validator validator;
-
-		final ConversionService conversionService;
+		final MqttListenerContainerFactory factory;
 
 		final ListenerMetrics metrics;
 
@@ -392,40 +328,15 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 
 		final ScheduledExecutorService scheduler;
 
-		Infrastructure(@Nullable ListableBeanFactory factory) {
-			this.settings = (factory != null)
-					? factory.getBeanProvider(MqttListenerSettings.class).getIfAvailable(MqttListenerSettings::new)
-					: new MqttListenerSettings();
-			this.converter = (factory != null && factory.containsBean(CONVERTER_BEAN_NAME))
-					? factory.getBean(CONVERTER_BEAN_NAME, MessageConverter.class) : defaultConverter();
-			this.validator = (factory != null) ? validator(factory) : null;
-			ConversionService conversion = (factory instanceof ConfigurableBeanFactory configurable)
-					? configurable.getConversionService() : null;
-			this.conversionService = (conversion != null) ? conversion : DefaultConversionService.getSharedInstance();
+		Infrastructure(MqttListenerContainerFactory factory) {
+			this.factory = factory;
+			MqttListenerSettings settings = factory.getSettings();
 			// set on the settings by the metrics auto-configuration: the registry does not look Micrometer up
-			this.metrics = this.settings.getMetrics();
-			this.observation = ListenerObservation.of(this.settings);
-			this.publisher = new ListenerPublisher(factory, this.converter);
+			this.metrics = settings.getMetrics();
+			this.observation = ListenerObservation.of(settings);
+			this.publisher = new ListenerPublisher(factory.getTemplates(), factory.getMessageConverter());
 			this.scheduler = Executors.newSingleThreadScheduledExecutor(
-					MqttThreads.named("mqtt-listener-scheduler", this.settings.isVirtualThreads()));
-		}
-
-		private static @Nullable Validator validator(ListableBeanFactory factory) {
-			if (factory.containsBean("defaultValidator") && factory.isTypeMatch("defaultValidator", Validator.class)) {
-				return factory.getBean("defaultValidator", Validator.class);
-			}
-			return factory.getBeanProvider(Validator.class).getIfUnique();
-		}
-
-		private static MessageConverter defaultConverter() {
-			List<MessageConverter> converters = new ArrayList<>();
-			converters.add(new ByteArrayMessageConverter());
-			converters.add(new StringMessageConverter());
-			if (ClassUtils.isPresent("tools.jackson.databind.json.JsonMapper",
-					MqttListenerEndpointRegistry.class.getClassLoader())) {
-				converters.add(new JacksonJsonMessageConverter());
-			}
-			return new CompositeMessageConverter(converters);
+					MqttThreads.named("mqtt-listener-scheduler", settings.isVirtualThreads()));
 		}
 
 	}
