@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.github.mqttboot.listener.MqttListenerSettings;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.unit.DataSize;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 
 /**
  * Configuration of the MQTT 5 starter. The root connection keys describe the connection named {@code default};
@@ -172,7 +174,20 @@ public class MqttBootProperties extends MqttConnectionProperties {
 		/**
 		 * When QoS 1/2 messages are acknowledged to the broker.
 		 */
-		private AckMode ackMode = AckMode.AFTER_PROCESSING;
+		private MqttListenerSettings.AckMode ackMode = MqttListenerSettings.AckMode.AFTER_PROCESSING;
+
+		/**
+		 * Capacity of each listener worker's queue of QoS 0 messages (QoS 1/2 messages are bounded by the
+		 * connection's Receive Maximum): a QoS 0 message that finds the queue full is dropped, counted and logged.
+		 */
+		private int queueCapacity = 1000;
+
+		/**
+		 * Longest wait, when the application stops, for the listeners to finish the messages they hold (inside
+		 * Spring Boot's 30s shutdown phase); after it the workers are interrupted and what is left stays
+		 * unacknowledged for the broker to redeliver.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(20);
 
 		/**
 		 * Longest wait for the CompletableFuture or CompletionStage (or Mono) a listener returns. The message is
@@ -225,12 +240,28 @@ public class MqttBootProperties extends MqttConnectionProperties {
 			this.maxUserPropertiesSize = maxUserPropertiesSize;
 		}
 
-		public AckMode getAckMode() {
+		public MqttListenerSettings.AckMode getAckMode() {
 			return this.ackMode;
 		}
 
-		public void setAckMode(AckMode ackMode) {
+		public void setAckMode(MqttListenerSettings.AckMode ackMode) {
 			this.ackMode = ackMode;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
 		}
 
 		public Duration getAsyncTimeout() {
@@ -250,41 +281,21 @@ public class MqttBootProperties extends MqttConnectionProperties {
 		}
 
 		/**
-		 * Acknowledgement modes.
-		 */
-		public enum AckMode {
-
-			/**
-			 * Acknowledge when the listener returned or its failure was handled, in arrival order.
-			 */
-			AFTER_PROCESSING,
-
-			/**
-			 * Acknowledge when the listener starts on the message (before it runs), in arrival order.
-			 */
-			IMMEDIATE,
-
-			/**
-			 * The listener acknowledges through an MqttAcknowledgment parameter.
-			 */
-			MANUAL
-
-		}
-
-		/**
-		 * In-process retry of a failed listener invocation before recovery.
+		 * In-process retry of a failed listener invocation before recovery, with the names of Spring Boot's
+		 * {@code RetryPolicySettings}; built into a Spring Framework {@code RetryPolicy}.
 		 */
 		public static class Retry {
 
 			/**
-			 * Most invocations of a listener for one message, the first included. 1 disables retry.
+			 * Most retries of a failed listener invocation for one message, the first invocation not counted. 0
+			 * disables retry.
 			 */
-			private int maxAttempts = 3;
+			private long maxRetries = 2;
 
 			/**
 			 * Wait before the first retry.
 			 */
-			private Duration initialInterval = Duration.ofSeconds(1);
+			private Duration delay = Duration.ofSeconds(1);
 
 			/**
 			 * Factor applied to the wait after each retry.
@@ -294,22 +305,33 @@ public class MqttBootProperties extends MqttConnectionProperties {
 			/**
 			 * Longest wait between retries.
 			 */
-			private Duration maxInterval = Duration.ofSeconds(10);
+			private Duration maxDelay = Duration.ofSeconds(10);
 
-			public int getMaxAttempts() {
-				return this.maxAttempts;
+			/**
+			 * Jitter of the wait between retries: the first wait is drawn from 'delay' to 'delay' + 'jitter', later
+			 * ones from their wait plus or minus the jitter grown by the same factor as the wait. 0 for none.
+			 */
+			private Duration jitter = Duration.ZERO;
+
+			/** The key each value was set through, when it was a deprecated one (for error messages). */
+			private final Map<String, String> keys = new LinkedHashMap<>();
+
+			public long getMaxRetries() {
+				return this.maxRetries;
 			}
 
-			public void setMaxAttempts(int maxAttempts) {
-				this.maxAttempts = maxAttempts;
+			public void setMaxRetries(long maxRetries) {
+				this.maxRetries = maxRetries;
+				this.keys.remove("max-retries");
 			}
 
-			public Duration getInitialInterval() {
-				return this.initialInterval;
+			public Duration getDelay() {
+				return this.delay;
 			}
 
-			public void setInitialInterval(Duration initialInterval) {
-				this.initialInterval = initialInterval;
+			public void setDelay(Duration delay) {
+				this.delay = delay;
+				this.keys.remove("delay");
 			}
 
 			public double getMultiplier() {
@@ -320,12 +342,87 @@ public class MqttBootProperties extends MqttConnectionProperties {
 				this.multiplier = multiplier;
 			}
 
-			public Duration getMaxInterval() {
-				return this.maxInterval;
+			public Duration getMaxDelay() {
+				return this.maxDelay;
 			}
 
+			public void setMaxDelay(Duration maxDelay) {
+				this.maxDelay = maxDelay;
+				this.keys.remove("max-delay");
+			}
+
+			public Duration getJitter() {
+				return this.jitter;
+			}
+
+			public void setJitter(Duration jitter) {
+				this.jitter = jitter;
+			}
+
+			/**
+			 * Most invocations of a listener for one message, the first included: max-retries + 1.
+			 * @return the maximum attempts
+			 * @deprecated in favour of {@code mqtt.listener.retry.max-retries} (Spring Boot's name; N attempts are
+			 * N - 1 retries)
+			 */
+			@Deprecated(since = "0.1.0")
+			@DeprecatedConfigurationProperty(replacement = "mqtt.listener.retry.max-retries",
+					reason = "Spring Boot's RetryPolicySettings name; max-attempts N is max-retries N - 1",
+					since = "0.1.0")
+			public int getMaxAttempts() {
+				return (int) Math.min(Integer.MAX_VALUE, this.maxRetries + 1);
+			}
+
+			@Deprecated(since = "0.1.0")
+			public void setMaxAttempts(int maxAttempts) {
+				this.maxRetries = maxAttempts - 1L;
+				this.keys.put("max-retries", "max-attempts");
+			}
+
+			/**
+			 * Wait before the first retry.
+			 * @return the delay
+			 * @deprecated in favour of {@code mqtt.listener.retry.delay}
+			 */
+			@Deprecated(since = "0.1.0")
+			@DeprecatedConfigurationProperty(replacement = "mqtt.listener.retry.delay",
+					reason = "Spring Boot's RetryPolicySettings name", since = "0.1.0")
+			public Duration getInitialInterval() {
+				return this.delay;
+			}
+
+			@Deprecated(since = "0.1.0")
+			public void setInitialInterval(Duration initialInterval) {
+				this.delay = initialInterval;
+				this.keys.put("delay", "initial-interval");
+			}
+
+			/**
+			 * Longest wait between retries.
+			 * @return the maximum delay
+			 * @deprecated in favour of {@code mqtt.listener.retry.max-delay}
+			 */
+			@Deprecated(since = "0.1.0")
+			@DeprecatedConfigurationProperty(replacement = "mqtt.listener.retry.max-delay",
+					reason = "Spring Boot's RetryPolicySettings name", since = "0.1.0")
+			public Duration getMaxInterval() {
+				return this.maxDelay;
+			}
+
+			@Deprecated(since = "0.1.0")
 			public void setMaxInterval(Duration maxInterval) {
-				this.maxInterval = maxInterval;
+				this.maxDelay = maxInterval;
+				this.keys.put("max-delay", "max-interval");
+			}
+
+			/**
+			 * Return the full key a value was set through: the deprecated alias when it was used, so that an
+			 * error names what the application wrote.
+			 * @param key the current key under {@code mqtt.listener.retry.}, for example {@code delay}
+			 * @return the full key
+			 */
+			String key(String key) {
+				return "mqtt.listener.retry." + this.keys.getOrDefault(key, key);
 			}
 
 		}

@@ -55,6 +55,28 @@ class MqttBadPropertiesTests {
 	}
 
 	@Test
+	void badRetryValuesFailNamingTheKeyTheApplicationUsed() {
+		assertInvalid("mqtt.listener.retry.delay", "must not be negative", "mqtt.listener.retry.delay=-1s");
+		assertInvalid("mqtt.listener.retry.max-delay", "nor shorter than mqtt.listener.retry.delay (PT2S)",
+				"mqtt.listener.retry.delay=2s", "mqtt.listener.retry.max-delay=1s");
+		assertInvalid("mqtt.listener.retry.max-retries", "must not be negative", "mqtt.listener.retry.max-retries=-1");
+		assertInvalid("mqtt.listener.retry.max-attempts", "must be at least 1", "mqtt.listener.retry.max-attempts=0");
+		assertInvalid("mqtt.listener.retry.jitter", "must not be negative", "mqtt.listener.retry.jitter=-1s");
+		assertInvalid("mqtt.listener.retry.multiplier", "at least 1.0", "mqtt.listener.retry.multiplier=0.5");
+	}
+
+	@Test
+	void queueCapacityBelowOneFails() {
+		assertInvalid("mqtt.listener.queue-capacity", "at least one message", "mqtt.listener.queue-capacity=0");
+	}
+
+	@Test
+	void negativeShutdownTimeoutFails() {
+		assertInvalid("mqtt.listener.shutdown-timeout", "must not be negative",
+				"mqtt.listener.shutdown-timeout=-1s");
+	}
+
+	@Test
 	void deadLetterTopicWithWildcardsFails() {
 		assertInvalid("mqtt.listener.dead-letter.topic", "cannot contain the wildcards",
 				"mqtt.listener.dead-letter.topic=dlq/#");

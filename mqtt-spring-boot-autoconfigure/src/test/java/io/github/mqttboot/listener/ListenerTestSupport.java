@@ -32,8 +32,8 @@ final class ListenerTestSupport {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(MqttAutoConfiguration.class))
 			.withBean(SubscriptionEvents.class)
-			.withPropertyValues("mqtt.server-uris=" + serverUri, "mqtt.listener.retry.initial-interval=20ms",
-					"mqtt.listener.retry.max-interval=50ms", "mqtt.reconnect.min-delay=100ms",
+			.withPropertyValues("mqtt.server-uris=" + serverUri, "mqtt.listener.retry.delay=20ms",
+					"mqtt.listener.retry.max-delay=50ms", "mqtt.reconnect.min-delay=100ms",
 					"mqtt.reconnect.max-delay=500ms");
 	}
 

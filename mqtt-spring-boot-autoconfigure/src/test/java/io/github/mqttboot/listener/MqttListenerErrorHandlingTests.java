@@ -64,6 +64,28 @@ class MqttListenerErrorHandlingTests {
 	}
 
 	@Test
+	void retriesWaitTheDelayGrownByTheMultiplierAndStopAfterMaxRetries() throws Exception {
+		ListenerTestSupport.runner(broker.getServerUri())
+			.withBean(AlwaysFailing.class)
+			.withPropertyValues("mqtt.listener.retry.max-retries=2", "mqtt.listener.retry.delay=200ms",
+					"mqtt.listener.retry.multiplier=3", "mqtt.listener.retry.max-delay=5s")
+			.run((context) -> {
+				ListenerTestSupport.awaitSubscribed(context, 1);
+				try (RawMqttClient client = RawMqttClient.connect(broker.getServerUri())) {
+					client.publish("failing/1", "work", 1, false);
+				}
+				AlwaysFailing listener = context.getBean(AlwaysFailing.class);
+				ListenerTestSupport.await().until(() -> listener.invokedAt.size() == 3);
+				Thread.sleep(1000); // no fourth invocation: two retries, then the failure is logged
+				assertThat(listener.invokedAt).hasSize(3);
+				long firstWait = (listener.invokedAt.get(1) - listener.invokedAt.get(0)) / 1_000_000;
+				long secondWait = (listener.invokedAt.get(2) - listener.invokedAt.get(1)) / 1_000_000;
+				assertThat(firstWait).isBetween(200L, 550L);
+				assertThat(secondWait).isBetween(600L, 950L);
+			});
+	}
+
+	@Test
 	void poisonPayloadIsDeadLetteredWithoutRetryWhileLaterMessagesFlow() throws Exception {
 		ListenerTestSupport.runner(broker.getServerUri())
 			.withBean(OrderListener.class)
@@ -185,6 +207,18 @@ class MqttListenerErrorHandlingTests {
 				throw new IllegalStateException("not yet");
 			}
 			this.processed.add(payload);
+		}
+
+	}
+
+	static class AlwaysFailing {
+
+		final List<Long> invokedAt = new CopyOnWriteArrayList<>();
+
+		@MqttListener(id = "failing", topics = "failing/+")
+		void on(String payload) {
+			this.invokedAt.add(System.nanoTime());
+			throw new IllegalStateException("always");
 		}
 
 	}

@@ -136,7 +136,7 @@ class MqttListenerFlowControlTests {
 		String uri = brokers.uri(broker);
 		try (MqttWireRecorder wire = new MqttWireRecorder(brokers.port(broker))) {
 			MqttListenerSettings settings = new MqttListenerSettings();
-			settings.setMaxAttempts(1);
+			settings.setMaxRetries(0);
 			settings.setDeadLetterTopic("denied/dlq/{topic}");
 			ListenerTestSupport.runner(wire.getUri())
 				.withPropertyValues("mqtt.client-id=flow-dead-letter-" + broker, "mqtt.clean-start=false",

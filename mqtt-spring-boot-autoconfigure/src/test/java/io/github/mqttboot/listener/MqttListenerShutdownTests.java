@@ -95,8 +95,8 @@ class MqttListenerShutdownTests {
 			deadLetters.subscribe("dlq/#", 1);
 			MqttListenerSettings settings = new MqttListenerSettings();
 			settings.setShutdownTimeout(Duration.ofMillis(300));
-			settings.setMaxAttempts(3);
-			settings.setInitialInterval(Duration.ofSeconds(30));
+			settings.setMaxRetries(2);
+			settings.setDelay(Duration.ofSeconds(30));
 			settings.setDeadLetterTopic("dlq/{topic}");
 			Failing failing = new Failing();
 			ListenerTestSupport.runner(wire.getUri())
