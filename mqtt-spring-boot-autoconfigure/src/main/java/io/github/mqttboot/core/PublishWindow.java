@@ -12,6 +12,9 @@ import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
+
 /**
  * The one way onto a connection's network for every publish of the application (each template's, listener replies,
  * dead letters, requests): hands them to Paho in order and only while the broker's Receive Maximum window has
@@ -34,6 +37,13 @@ final class PublishWindow {
 
 	/** Most publishes that wait for room in the window before new ones fail at once. */
 	static final int MAX_WAITING = 10_000;
+
+	/** Between hand-overs of a publish Paho refused: 1 ms doubling up to 32 ms. */
+	private static final ExponentialBackOff REFUSED_BACK_OFF = new ExponentialBackOff(1, 2.0);
+
+	static {
+		REFUSED_BACK_OFF.setMaxInterval(32);
+	}
 
 	private static final int NO_SLOT = 0;
 
@@ -212,7 +222,12 @@ final class PublishWindow {
 			this.foreign = Math.max(this.foreign, 1);
 			this.waiting.addFirst(entry);
 			this.waitingCount = this.waiting.size();
-			scheduleDrain(Math.min(50, 1L << Math.min(entry.retries++, 5)));
+			BackOffExecution backOff = entry.backOff;
+			if (backOff == null) {
+				backOff = REFUSED_BACK_OFF.start();
+				entry.backOff = backOff;
+			}
+			scheduleDrain(backOff.nextBackOff());
 		}
 	}
 
@@ -298,7 +313,7 @@ final class PublishWindow {
 
 		int slotEpoch;
 
-		int retries; // guarded by the window's monitor
+		@Nullable BackOffExecution backOff; // guarded by the window's monitor
 
 		private @Nullable PublishWindow window;
 

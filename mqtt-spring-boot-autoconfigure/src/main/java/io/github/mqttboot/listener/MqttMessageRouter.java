@@ -29,6 +29,8 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.mqtt.core.ClientManager;
+import org.springframework.util.backoff.BackOffExecution;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * The one inbound handler of a connection: routes each message to every listener it belongs to, exactly once, and
@@ -44,7 +46,12 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 
 	private static final Log logger = LogFactory.getLog(MqttMessageRouter.class);
 
-	private static final long MAX_RETRY_DELAY_MILLIS = TimeUnit.MINUTES.toMillis(5);
+	/** Between attempts to subscribe again after a refusal: 1 s doubling up to 5 min. */
+	private static final ExponentialBackOff RESUBSCRIBE_BACK_OFF = new ExponentialBackOff(1000, 2.0);
+
+	static {
+		RESUBSCRIBE_BACK_OFF.setMaxInterval(TimeUnit.MINUTES.toMillis(5));
+	}
 
 	private final MqttConnection connection;
 
@@ -315,7 +322,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 			return;
 		}
 		subscription.granted = true;
-		subscription.failures = 0;
+		subscription.backOff = null;
 		logger.info("[" + this.connection.getName() + "] listener '" + subscription.container.getId()
 				+ "' subscribed to '" + subscription.filter + "' (QoS " + code + ")");
 		publish(new MqttSubscribedEvent(this.connection.getName(), subscription.filter, code));
@@ -326,7 +333,12 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		if (!subscription.container.isRunning() || !this.connection.isConnected()) {
 			return; // stopped, or the next connect subscribes again
 		}
-		long delay = Math.min(MAX_RETRY_DELAY_MILLIS, 1000L << Math.min(16, subscription.failures++));
+		BackOffExecution backOff = subscription.backOff;
+		if (backOff == null) {
+			backOff = RESUBSCRIBE_BACK_OFF.start();
+			subscription.backOff = backOff;
+		}
+		long delay = backOff.nextBackOff();
 		logger.warn("[" + this.connection.getName() + "] listener '" + subscription.container.getId()
 				+ "' could not subscribe to '" + subscription.filter + "' (reason code 0x" + Integer.toHexString(code)
 				+ ((ex != null) ? ", " + ex : "") + "); retrying in " + delay + " ms");
@@ -410,7 +422,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 
 		int subscribedAt;
 
-		int failures;
+		@Nullable BackOffExecution backOff;
 
 		boolean retryPending;
 
