@@ -265,13 +265,15 @@ class MqttAnnotationDrivenConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class UserFactoryConfiguration {
 
+		// tag::container-factory[]
 		@Bean
 		MqttListenerContainerFactory mqttListenerContainerFactory(MqttListenerContainerFactoryConfigurer configurer) {
 			MqttListenerContainerFactory factory = new MqttListenerContainerFactory();
-			configurer.configure(factory);
+			configurer.configure(factory); // every mqtt.listener.* key, the connections, templates, converter
 			factory.getSettings().setConcurrency(5);
 			return factory;
 		}
+		// end::container-factory[]
 
 	}
 

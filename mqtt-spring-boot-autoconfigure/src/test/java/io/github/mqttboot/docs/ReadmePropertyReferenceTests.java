@@ -94,7 +94,15 @@ class ReadmePropertyReferenceTests {
 
 	private static String description(JsonNode property) {
 		JsonNode description = property.get("description");
-		return (description != null) ? description.asString().replace("|", "\\|").replace("\n", " ") : "";
+		String text = (description != null) ? description.asString().replace("|", "\\|").replace("\n", " ") : "";
+		JsonNode deprecation = property.get("deprecation");
+		if (deprecation != null && deprecation.get("replacement") != null) {
+			String note = "Deprecated: use `" + deprecation.get("replacement").asString() + "`"
+					+ ((deprecation.get("reason") != null) ? " (" + deprecation.get("reason").asString() + ")" : "")
+					+ ".";
+			text = text.isEmpty() ? note : text + " " + note;
+		}
+		return text;
 	}
 
 }
