@@ -134,6 +134,23 @@ class MqttAnnotationDrivenConfigurationTests {
 	}
 
 	@Test
+	void deprecatedRetryKeysAreMarkedInTheMetadataWithTheirReplacement() throws Exception {
+		JsonNode metadata = JsonMapper.shared()
+			.readTree(Files.readString(Path.of("target", "classes", "META-INF", "spring-configuration-metadata.json"),
+					StandardCharsets.UTF_8));
+		Map<String, String> replacements = new java.util.TreeMap<>();
+		for (JsonNode property : metadata.get("properties")) {
+			JsonNode deprecation = property.get("deprecation");
+			if (property.get("name").asString().startsWith("mqtt.listener.") && deprecation != null) {
+				replacements.put(property.get("name").asString(), deprecation.get("replacement").asString());
+			}
+		}
+		assertThat(replacements).containsExactlyInAnyOrderEntriesOf(Map.of("mqtt.listener.retry.max-attempts",
+				"mqtt.listener.retry.max-retries", "mqtt.listener.retry.initial-interval", "mqtt.listener.retry.delay",
+				"mqtt.listener.retry.max-interval", "mqtt.listener.retry.max-delay"));
+	}
+
+	@Test
 	void immediateAckModeStillAcknowledgesThroughTheStarterSoThatListenerQueuesStayBounded() {
 		// immediate: acknowledged when processing starts (not on arrival), in arrival order; a message waiting in a
 		// listener's queue is unacknowledged, so the Receive Maximum bounds the queue in every mode
