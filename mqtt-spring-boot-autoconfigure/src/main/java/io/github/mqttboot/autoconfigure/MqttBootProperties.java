@@ -1,8 +1,10 @@
 package io.github.mqttboot.autoconfigure;
 
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 import io.github.mqttboot.listener.MqttListenerSettings;
 import org.jspecify.annotations.Nullable;
@@ -313,8 +315,12 @@ public class MqttBootProperties extends MqttConnectionProperties {
 			 */
 			private Duration jitter = Duration.ZERO;
 
-			/** The key each value was set through, when it was a deprecated one (for error messages). */
-			private final Map<String, String> keys = new LinkedHashMap<>();
+			/** The deprecated alias of each key that has one. */
+			private static final Map<String, String> ALIASES = Map.of("max-retries", "max-attempts", "delay",
+					"initial-interval", "max-delay", "max-interval");
+
+			/** The keys that were bound, so that errors name the key the application used. */
+			private final Set<String> bound = new HashSet<>();
 
 			public long getMaxRetries() {
 				return this.maxRetries;
@@ -322,7 +328,7 @@ public class MqttBootProperties extends MqttConnectionProperties {
 
 			public void setMaxRetries(long maxRetries) {
 				this.maxRetries = maxRetries;
-				this.keys.remove("max-retries");
+				this.bound.add("max-retries");
 			}
 
 			public Duration getDelay() {
@@ -331,7 +337,7 @@ public class MqttBootProperties extends MqttConnectionProperties {
 
 			public void setDelay(Duration delay) {
 				this.delay = delay;
-				this.keys.remove("delay");
+				this.bound.add("delay");
 			}
 
 			public double getMultiplier() {
@@ -348,7 +354,7 @@ public class MqttBootProperties extends MqttConnectionProperties {
 
 			public void setMaxDelay(Duration maxDelay) {
 				this.maxDelay = maxDelay;
-				this.keys.remove("max-delay");
+				this.bound.add("max-delay");
 			}
 
 			public Duration getJitter() {
@@ -376,7 +382,7 @@ public class MqttBootProperties extends MqttConnectionProperties {
 			@Deprecated(since = "0.1.0")
 			public void setMaxAttempts(int maxAttempts) {
 				this.maxRetries = maxAttempts - 1L;
-				this.keys.put("max-retries", "max-attempts");
+				this.bound.add("max-attempts");
 			}
 
 			/**
@@ -394,7 +400,7 @@ public class MqttBootProperties extends MqttConnectionProperties {
 			@Deprecated(since = "0.1.0")
 			public void setInitialInterval(Duration initialInterval) {
 				this.delay = initialInterval;
-				this.keys.put("delay", "initial-interval");
+				this.bound.add("initial-interval");
 			}
 
 			/**
@@ -412,7 +418,7 @@ public class MqttBootProperties extends MqttConnectionProperties {
 			@Deprecated(since = "0.1.0")
 			public void setMaxInterval(Duration maxInterval) {
 				this.maxDelay = maxInterval;
-				this.keys.put("max-delay", "max-interval");
+				this.bound.add("max-interval");
 			}
 
 			/**
@@ -422,7 +428,32 @@ public class MqttBootProperties extends MqttConnectionProperties {
 			 * @return the full key
 			 */
 			String key(String key) {
-				return "mqtt.listener.retry." + this.keys.getOrDefault(key, key);
+				String alias = ALIASES.get(key);
+				boolean throughAlias = alias != null && this.bound.contains(alias) && !this.bound.contains(key);
+				return "mqtt.listener.retry." + (throughAlias ? alias : key);
+			}
+
+			/**
+			 * Return a key that was set together with its deprecated alias: which value wins would depend on the
+			 * order of binding.
+			 * @return the key under {@code mqtt.listener.retry.}, or {@code null} when there is none
+			 */
+			@Nullable String keySetWithItsAlias() {
+				return ALIASES.keySet()
+					.stream()
+					.filter((key) -> this.bound.contains(key) && this.bound.contains(ALIASES.get(key)))
+					.sorted()
+					.findFirst()
+					.orElse(null);
+			}
+
+			/**
+			 * Return the deprecated alias of a key.
+			 * @param key the key under {@code mqtt.listener.retry.}, for example {@code delay}
+			 * @return the alias, for example {@code initial-interval}, or {@code null} when it has none
+			 */
+			static @Nullable String aliasOf(String key) {
+				return ALIASES.get(key);
 			}
 
 		}

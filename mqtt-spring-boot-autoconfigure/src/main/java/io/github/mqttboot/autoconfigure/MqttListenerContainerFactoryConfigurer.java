@@ -153,6 +153,14 @@ public class MqttListenerContainerFactoryConfigurer {
 	}
 
 	private static void applyRetry(MqttBootProperties.Listener.Retry retry, MqttListenerSettings settings) {
+		String both = retry.keySetWithItsAlias();
+		if (both != null) {
+			String replacement = "mqtt.listener.retry." + both;
+			String alias = "mqtt.listener.retry." + MqttBootProperties.Listener.Retry.aliasOf(both);
+			throw MqttConnectionFactory.invalid(alias, "(set together with " + replacement + ")",
+					"it is the deprecated alias of " + replacement + ", which is set too, and only one of them can win; "
+							+ "remove " + alias);
+		}
 		if (retry.getMaxRetries() < 0) {
 			String key = retry.key("max-retries");
 			throw MqttConnectionFactory.invalid(key, key.endsWith("max-attempts") ? retry.getMaxAttempts()

@@ -66,6 +66,16 @@ class MqttBadPropertiesTests {
 	}
 
 	@Test
+	void aDeprecatedRetryKeySetTogetherWithItsReplacementFails() {
+		assertInvalid("mqtt.listener.retry.max-attempts", "remove mqtt.listener.retry.max-attempts",
+				"mqtt.listener.retry.max-attempts=5", "mqtt.listener.retry.max-retries=1");
+		assertInvalid("mqtt.listener.retry.initial-interval", "deprecated alias of mqtt.listener.retry.delay",
+				"mqtt.listener.retry.initial-interval=1s", "mqtt.listener.retry.delay=2s");
+		assertInvalid("mqtt.listener.retry.max-interval", "deprecated alias of mqtt.listener.retry.max-delay",
+				"mqtt.listener.retry.max-delay=20s", "mqtt.listener.retry.max-interval=20s");
+	}
+
+	@Test
 	void queueCapacityBelowOneFails() {
 		assertInvalid("mqtt.listener.queue-capacity", "at least one message", "mqtt.listener.queue-capacity=0");
 	}
