@@ -47,6 +47,9 @@ public class MqttListenerContainerFactory implements BeanFactoryAware {
 	/** The bean name of the factory the registry uses. */
 	public static final String BEAN_NAME = "mqttListenerContainerFactory";
 
+	/** The bean name of the shared payload converter, taken when there is no factory bean. */
+	static final String CONVERTER_BEAN_NAME = "mqttMessageConverter";
+
 	private MqttListenerSettings settings = new MqttListenerSettings();
 
 	private List<MqttConnection> connections = List.of();
@@ -295,9 +298,9 @@ public class MqttListenerContainerFactory implements BeanFactoryAware {
 		factory.setBeanFactory(beanFactory);
 		factory.setSettings(beanFactory.getBeanProvider(MqttListenerSettings.class)
 			.getIfAvailable(MqttListenerSettings::new));
-		if (beanFactory.containsBean(MqttListenerEndpointRegistry.CONVERTER_BEAN_NAME)) {
+		if (beanFactory.containsBean(CONVERTER_BEAN_NAME)) {
 			factory.setMessageConverter(
-					beanFactory.getBean(MqttListenerEndpointRegistry.CONVERTER_BEAN_NAME, MessageConverter.class));
+					beanFactory.getBean(CONVERTER_BEAN_NAME, MessageConverter.class));
 		}
 		if (beanFactory.containsBean("defaultValidator")
 				&& beanFactory.isTypeMatch("defaultValidator", Validator.class)) {

@@ -28,9 +28,8 @@ import org.springframework.util.Assert;
 /**
  * Owns every listener: has the {@link MqttListenerContainerFactory} (bean
  * {@value MqttListenerContainerFactory#BEAN_NAME}) make a {@link MqttListenerContainer} per
- * {@link MqttListenerEndpoint}, installs one router
- * per connection (manual acknowledgements switched on unless the mode is {@code immediate}) and starts and stops the
- * listeners. As a {@link SmartLifecycle} in phase {@value #PHASE} it starts after the connections (phase 0) and
+ * {@link MqttListenerEndpoint}, installs one router per connection (manual acknowledgements switched on unless the
+ * mode is {@code immediate}) and starts and stops the listeners. As a {@link SmartLifecycle} in phase {@value #PHASE} it starts after the connections (phase 0) and
  * stops, drains and acknowledges before they close.
  * <p>
  * The bean is {@code mqttListenerEndpointRegistry}. Stop and start a listener at runtime by id, or add and remove
@@ -53,9 +52,6 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 
 	/** The lifecycle phase: after the connections start, before they stop. */
 	public static final int PHASE = Integer.MAX_VALUE - 100;
-
-	/** The bean name of the shared payload converter. */
-	static final String CONVERTER_BEAN_NAME = "mqttMessageConverter";
 
 	private static final Log logger = LogFactory.getLog(MqttListenerEndpointRegistry.class);
 
