@@ -25,6 +25,13 @@ public class MqttConnectionProperties {
 	private List<String> serverUris = new ArrayList<>(List.of("tcp://localhost:1883"));
 
 	/**
+	 * MQTT protocol version: '5', '3.1.1' (Eclipse Paho's MQTT 3.1.1 client, same template and listeners; what needs
+	 * MQTT 5 is refused at startup or per message), or 'auto' (MQTT 5, and MQTT 3.1.1 when the broker answers that
+	 * it does not support 5; only what both offer may be configured).
+	 */
+	private String protocolVersion = "5";
+
+	/**
 	 * MQTT client identifier. Defaults to '${spring.application.name:mqtt}-' plus a random suffix, so that two
 	 * instances never take each other's session; set a stable one when session-expiry is greater than zero.
 	 */
@@ -132,6 +139,14 @@ public class MqttConnectionProperties {
 
 	public void setServerUris(List<String> serverUris) {
 		this.serverUris = serverUris;
+	}
+
+	public String getProtocolVersion() {
+		return this.protocolVersion;
+	}
+
+	public void setProtocolVersion(String protocolVersion) {
+		this.protocolVersion = protocolVersion;
 	}
 
 	public @Nullable String getClientId() {

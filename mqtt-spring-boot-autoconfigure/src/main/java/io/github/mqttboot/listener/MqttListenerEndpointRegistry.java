@@ -289,6 +289,7 @@ public class MqttListenerEndpointRegistry implements SmartLifecycle, SmartInitia
 					+ group + "', topic filters " + endpoint.getTopics() + ")");
 		}
 		MqttConnection connection = connection(endpoint, where);
+		Mqtt311ListenerChecks.check(where, endpoint, connection);
 		ListenerInvoker invoker;
 		try {
 			invoker = new ListenerInvoker(endpoint, templates, infra.converter, infra.validator,
