@@ -63,6 +63,9 @@ final class Mqtt311Client extends MqttConnection.BufferingClient {
 
 	private volatile @Nullable MqttCallback callback;
 
+	// Paho 3.1.1 creates its queues of flows at the first connect
+	private volatile boolean connectedOnce;
+
 	Mqtt311Client(MqttConnection owner, String serverUri, String clientId, MqttClientPersistence persistence,
 			SocketFactory socketFactory) throws MqttException {
 		super(owner, serverUri, clientId, new MemoryPersistence(), null);
@@ -384,15 +387,25 @@ final class Mqtt311Client extends MqttConnection.BufferingClient {
 		return this.client.comms().isConnecting();
 	}
 
+	// Paho 3.1.1 creates its queues at the first connect: before it, its debug view throws a NullPointerException
+	private Properties debug() {
+		try {
+			return this.client.comms().getClientState().getDebug();
+		}
+		catch (RuntimeException ex) {
+			return new Properties();
+		}
+	}
+
 	@Override
 	long inboundSilenceNanos() {
-		Object last = this.client.comms().getClientState().getDebug().get("lastInboundActivity");
+		Object last = debug().get("lastInboundActivity");
 		return (last instanceof Long nanos && nanos != 0) ? System.nanoTime() - nanos : 0;
 	}
 
 	@Override
 	int windowOccupancy() {
-		Properties state = this.client.comms().getClientState().getDebug();
+		Properties state = debug();
 		int occupancy = (state.get("actualInFlight") instanceof Integer sent) ? sent : 0;
 		if (state.get("pendingMessages") instanceof java.util.Collection<?> queued) {
 			occupancy += queued.size();
@@ -402,13 +415,13 @@ final class Mqtt311Client extends MqttConnection.BufferingClient {
 
 	@Override
 	int messageIdsInUse() {
-		Object ids = this.client.comms().getClientState().getDebug().get("In use msgids");
+		Object ids = debug().get("In use msgids");
 		return (ids instanceof Map<?, ?> map) ? map.size() : -1;
 	}
 
 	@Override
 	boolean isPingOutstanding() {
-		Object outstanding = this.client.comms().getClientState().getDebug().get("pingoutstanding");
+		Object outstanding = debug().get("pingoutstanding");
 		return outstanding instanceof Integer count && count > 0;
 	}
 
@@ -430,7 +443,7 @@ final class Mqtt311Client extends MqttConnection.BufferingClient {
 	@Override
 	void purgeStaleFlows() {
 		ClientComms comms = this.client.comms();
-		if (comms.isDisconnected()) {
+		if (comms.isDisconnected() && this.connectedOnce) {
 			comms.getClientState().disconnected(null);
 		}
 	}
@@ -536,6 +549,7 @@ final class Mqtt311Client extends MqttConnection.BufferingClient {
 
 		@Override
 		public void connectComplete(boolean reconnect, String serverURI) {
+			Mqtt311Client.this.connectedOnce = true;
 			MqttCallback target = Mqtt311Client.this.callback;
 			if (target != null) {
 				target.connectComplete(reconnect, serverURI);
