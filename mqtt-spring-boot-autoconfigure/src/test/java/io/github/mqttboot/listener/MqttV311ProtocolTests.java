@@ -125,6 +125,20 @@ class MqttV311ProtocolTests {
 	}
 
 	@Test
+	void observationsAreRefusedOn311BecauseTheTraceContextTravelsInUserProperties() {
+		ListenerTestSupport.runner(brokers.uri("hivemq"))
+			.withConfiguration(org.springframework.boot.autoconfigure.AutoConfigurations
+				.of(io.github.mqttboot.autoconfigure.metrics.MqttMetricsAutoConfiguration.class))
+			.withPropertyValues("mqtt.protocol-version=3.1.1", "mqtt.observation.enabled=true")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(messages(context.getStartupFailure())).contains("mqtt.observation.enabled")
+					.contains("traceparent")
+					.contains("mqtt.protocol-version=5");
+			});
+	}
+
+	@Test
 	void whatBoth311And5OfferStartsOn311() {
 		ListenerTestSupport.runner(brokers.uri("hivemq"))
 			.withPropertyValues("mqtt.protocol-version=3.1.1", "mqtt.client-id=v311-persistent",
