@@ -53,6 +53,8 @@ class MqttV311Tests {
 				MqttConnection connection = context.getBean(MqttConnection.class);
 				ListenerTestSupport.await().until(connection::isConnected);
 				assertThat(connection.getAgreedProtocolVersion()).isEqualTo(MqttProtocolVersion.MQTT_3_1_1);
+				assertThat(new io.github.mqttboot.autoconfigure.health.MqttHealthIndicator(connection).health(true)
+					.getDetails()).containsEntry("protocolVersion", "3.1.1").containsEntry("connected", true);
 				ListenerTestSupport.awaitSubscribed(context, 2);
 				DeviceListener listener = context.getBean(DeviceListener.class);
 				MqttTemplate template = context.getBean(MqttTemplate.class);
