@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings of one MQTT 5 connection: the root {@code mqtt.*} keys describe the connection named {@code default},
- * each {@code mqtt.connections.<name>.*} entry another one.
+ * Settings of one MQTT connection (MQTT 5 unless protocol-version says otherwise): the root {@code mqtt.*} keys
+ * describe the connection named {@code default}, each {@code mqtt.connections.<name>.*} entry another one.
  */
 public class MqttConnectionProperties {
 
