@@ -793,7 +793,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 					// not after the watchdog failed the attempt already, nor for a discarded client
 					if (MqttConnection.this.client == current && !outcome.isDone()
 							&& unsupportedProtocolVersion(current, exception)) {
-						fallBackTo311(current, outcome);
+						fallBackTo311(current, outcome, exception);
 						return;
 					}
 					if (MqttConnection.this.client == current && outcome.completeExceptionally(exception)) {
@@ -843,7 +843,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 	}
 
 	// the broker does not speak MQTT 5: this and every later attempt speak 3.1.1, on a new client
-	private void fallBackTo311(BufferingClient refused, CompletableFuture<Void> outcome) {
+	private void fallBackTo311(BufferingClient refused, CompletableFuture<Void> outcome, Throwable refusal) {
 		execute(() -> {
 			BufferingClient fresh;
 			this.lock.lock();
@@ -852,7 +852,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 					return;
 				}
 				logger.info("[" + this.name + "] the broker at " + MqttUris.redact(refused.getCurrentServerURI())
-						+ " does not support MQTT 5 (protocol-version=auto); connecting with MQTT 3.1.1");
+						+ " does not support MQTT 5 (" + describe(refusal) + "); protocol-version=auto: connecting with "
+						+ "MQTT 3.1.1");
 				this.fellBackTo311 = true;
 				refused.setCallback(null);
 				fresh = createClient();
