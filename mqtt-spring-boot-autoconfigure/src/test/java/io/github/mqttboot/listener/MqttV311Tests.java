@@ -165,6 +165,109 @@ class MqttV311Tests {
 		}
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "hivemq", "mosquitto" })
+	void manyConcurrentQos1PublishesSucceedBeyondPahos311DefaultInFlightLimitOf10(String kind) {
+		ListenerTestSupport.runner(brokers.uri(kind))
+			.withPropertyValues("mqtt.protocol-version=3.1.1")
+			.run((context) -> {
+				MqttTemplate template = context.getBean(MqttTemplate.class);
+				ListenerTestSupport.await().until(context.getBean(MqttConnection.class)::isConnected);
+				List<java.util.concurrent.CompletableFuture<MqttPublishResult>> results = new ArrayList<>();
+				for (int i = 0; i < 500; i++) {
+					results.add(template.publish("inflight311/" + (i % 10), "m" + i, 1, false));
+				}
+				for (java.util.concurrent.CompletableFuture<MqttPublishResult> result : results) {
+					assertThat(result.get(30, TimeUnit.SECONDS).qos()).isEqualTo(1);
+				}
+			});
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "hivemq", "mosquitto" })
+	void aSharedSubscriptionSplitsTheMessagesBetweenTwoApplications(String kind) throws Exception {
+		SharedListener.received.clear();
+		org.springframework.boot.test.context.runner.ApplicationContextRunner runner = ListenerTestSupport
+			.runner(brokers.uri(kind))
+			.withPropertyValues("mqtt.protocol-version=3.1.1")
+			.withBean(SharedListener.class);
+		runner.run((first) -> runner.run((second) -> {
+			ListenerTestSupport.awaitSubscribed(first, 1);
+			ListenerTestSupport.awaitSubscribed(second, 1);
+			try (RawMqttClient client = RawMqttClient.connect(brokers.uri(kind))) {
+				for (int i = 0; i < 40; i++) {
+					client.publish("shared311/" + (i % 4), "m" + i, 1, false);
+				}
+			}
+			ListenerTestSupport.await().until(() -> SharedListener.received.size() >= 40);
+			Thread.sleep(300);
+			assertThat(SharedListener.received).hasSize(40);
+			assertThat(SharedListener.received.stream().map((entry) -> entry.substring(entry.indexOf('|') + 1)))
+				.doesNotHaveDuplicates();
+			assertThat(SharedListener.received.stream().map((entry) -> entry.substring(0, entry.indexOf('|'))))
+				.as("both applications received some").contains(
+						Integer.toHexString(System.identityHashCode(first.getBean(SharedListener.class))),
+						Integer.toHexString(System.identityHashCode(second.getBean(SharedListener.class))));
+		}));
+	}
+
+	@org.junit.jupiter.api.Test
+	void aPersistentSessionKeepsWhatArrivedWhileTheApplicationWasDownAcrossABrokerRestart() throws Exception {
+		try (io.github.mqttboot.test.MosquittoBroker mosquitto = io.github.mqttboot.test.MosquittoBroker.builder()
+			.persistence(true)
+			.build()
+			.start()) {
+			String clientId = "v311-persistent-" + RawMqttClient.randomClientId();
+			org.springframework.boot.test.context.runner.ApplicationContextRunner runner = ListenerTestSupport
+				.runner(mosquitto.getServerUri())
+				.withPropertyValues("mqtt.protocol-version=3.1.1", "mqtt.client-id=" + clientId,
+						"mqtt.clean-start=false", "mqtt.session-expiry=never")
+				.withBean(PersistentListener.class);
+			runner.run((context) -> {
+				ListenerTestSupport.awaitSubscribed(context, 1);
+				assertThat(context.getBean(MqttConnection.class).isSessionPresent()).isFalse();
+			});
+			// the application is down: the broker queues for its session, then restarts
+			for (int i = 0; i < 20; i++) {
+				Cli.publish(mosquitto.getPort(), "persist311/" + (i % 3), "m" + i, 1, false);
+			}
+			mosquitto.restart();
+			runner.run((context) -> {
+				PersistentListener listener = context.getBean(PersistentListener.class);
+				ListenerTestSupport.await().until(() -> listener.received.size() >= 20);
+				assertThat(context.getBean(MqttConnection.class).isSessionPresent()).isTrue();
+				Thread.sleep(300);
+				List<String> expected = new ArrayList<>();
+				for (int i = 0; i < 20; i++) {
+					expected.add("m" + i);
+				}
+				assertThat(listener.received).containsExactlyInAnyOrderElementsOf(expected);
+			});
+		}
+	}
+
+	static class SharedListener {
+
+		static final List<String> received = new CopyOnWriteArrayList<>();
+
+		@MqttListener(topics = "shared311/+", group = "g311", qos = "1")
+		void on(String payload) {
+			received.add(Integer.toHexString(System.identityHashCode(this)) + "|" + payload);
+		}
+
+	}
+
+	static class PersistentListener {
+
+		final List<String> received = new CopyOnWriteArrayList<>();
+
+		@MqttListener(topics = "persist311/#", qos = "1")
+		void on(String payload) {
+			this.received.add(payload);
+		}
+
+	}
+
 	static class DeviceListener {
 
 		final Map<String, String> byVariable = new ConcurrentHashMap<>();
