@@ -246,6 +246,53 @@ class MqttV311Tests {
 		}
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "hivemq", "mosquitto" })
+	void publishesBufferedWhileDisconnectedAreDeliveredAfterTheReconnectAheadOfNewOnes(String kind) throws Exception {
+		try (RawMqttClient subscriber = RawMqttClient.connect(brokers.uri(kind));
+				io.github.mqttboot.test.TcpProxy proxy = io.github.mqttboot.test.TcpProxy.start(brokers.port(kind))) {
+			subscriber.subscribe("offline311/#", 1);
+			ListenerTestSupport.runner(proxy.getUri())
+				.withPropertyValues("mqtt.protocol-version=3.1.1", "mqtt.offline-buffer.enabled=true")
+				.run((context) -> {
+					MqttConnection connection = context.getBean(MqttConnection.class);
+					MqttTemplate template = context.getBean(MqttTemplate.class);
+					ListenerTestSupport.await().until(connection::isConnected);
+					proxy.pause();
+					proxy.cutAll();
+					ListenerTestSupport.await().until(() -> !connection.isConnected());
+					List<java.util.concurrent.CompletableFuture<MqttPublishResult>> futures = new ArrayList<>();
+					for (int i = 0; i < 50; i++) {
+						futures.add(template.publish("offline311/t" + (i % 10), "old-" + i, 1, false));
+					}
+					ListenerTestSupport.await().until(() -> connection.getBufferedCount() == 50);
+					proxy.resume();
+					ListenerTestSupport.await().until(connection::isConnected);
+					for (int i = 0; i < 50; i++) {
+						futures.add(template.publish("offline311/t" + (i % 10), "new-" + i, 1, false));
+					}
+					java.util.concurrent.CompletableFuture.allOf(futures.toArray(java.util.concurrent.CompletableFuture[]::new))
+						.get(30, TimeUnit.SECONDS);
+					Map<String, List<String>> byTopic = new java.util.LinkedHashMap<>();
+					subscriber.awaitMessages(100)
+						.forEach((message) -> byTopic.computeIfAbsent(message.topic(), (t) -> new ArrayList<>())
+							.add(message.text()));
+					assertThat(byTopic).hasSize(10);
+					byTopic.forEach((topic, texts) -> {
+						int t = Integer.parseInt(topic.substring("offline311/t".length()));
+						List<String> expected = new ArrayList<>();
+						for (int i = t; i < 50; i += 10) {
+							expected.add("old-" + i);
+						}
+						for (int i = t; i < 50; i += 10) {
+							expected.add("new-" + i);
+						}
+						assertThat(texts).as(topic).containsExactlyElementsOf(expected);
+					});
+				});
+		}
+	}
+
 	static class SharedListener {
 
 		static final List<String> received = new CopyOnWriteArrayList<>();
