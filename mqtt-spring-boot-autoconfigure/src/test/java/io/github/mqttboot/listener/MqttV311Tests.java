@@ -293,6 +293,28 @@ class MqttV311Tests {
 		}
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "hivemq", "mosquitto" })
+	void theWillIsPublishedWhenTheConnectionDiesAndNotAtAnOrderlyStop(String kind) throws Exception {
+		String willTopic = "will311/" + kind + "/" + RawMqttClient.randomClientId();
+		try (io.github.mqttboot.test.TcpProxy proxy = io.github.mqttboot.test.TcpProxy.start(brokers.port(kind));
+				Cli subscriber = Cli.subscribe(brokers.port(kind), willTopic, 1)) {
+			org.springframework.boot.test.context.runner.ApplicationContextRunner runner = ListenerTestSupport
+				.runner(proxy.getUri())
+				.withPropertyValues("mqtt.protocol-version=3.1.1", "mqtt.will.topic=" + willTopic,
+						"mqtt.will.payload=gone", "mqtt.will.qos=1");
+			runner.run((context) -> ListenerTestSupport.await().until(context.getBean(MqttConnection.class)::isConnected));
+			Thread.sleep(500);
+			assertThat(subscriber.lines).as("no will after an orderly stop").noneMatch((line) -> line.startsWith("MSG "));
+			runner.run((context) -> {
+				ListenerTestSupport.await().until(context.getBean(MqttConnection.class)::isConnected);
+				proxy.pause();
+				proxy.cutAll();
+				assertThat(subscriber.await(1)).containsExactly(willTopic + "|1|0|gone");
+			});
+		}
+	}
+
 	static class SharedListener {
 
 		static final List<String> received = new CopyOnWriteArrayList<>();
