@@ -138,17 +138,27 @@ class MqttV311ProtocolTests {
 			});
 	}
 
+	@org.junit.jupiter.api.io.TempDir
+	static java.nio.file.Path persistenceDirectory;
+
 	@Test
 	void whatBoth311And5OfferStartsOn311() {
 		ListenerTestSupport.runner(brokers.uri("hivemq"))
 			.withPropertyValues("mqtt.protocol-version=3.1.1", "mqtt.client-id=v311-persistent",
 					"mqtt.clean-start=false", "mqtt.session-expiry=never", "mqtt.will.topic=status/v311",
 					"mqtt.will.payload=gone", "mqtt.will.qos=1", "mqtt.will.retained=true",
-					"mqtt.offline-buffer.enabled=true")
+					"mqtt.offline-buffer.enabled=true", "mqtt.persistence.type=file",
+					"mqtt.persistence.directory=" + persistenceDirectory.resolve("paho"))
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				MqttConnection connection = context.getBean(MqttConnection.class);
 				ListenerTestSupport.await().until(connection::isConnected);
+				// QoS 1 and 2 go through Paho 3.1.1's file persistence (the connection's, seen as a 3.1.1 one)
+				MqttTemplate template = context.getBean(MqttTemplate.class);
+				for (int qos = 1; qos <= 2; qos++) {
+					assertThat(template.publish("persisted311/a", "x", qos, false).get(20, TimeUnit.SECONDS).qos())
+						.isEqualTo(qos);
+				}
 			});
 	}
 
