@@ -315,6 +315,38 @@ class MqttV311Tests {
 		}
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "hivemq", "mosquitto" })
+	void largePayloadsTravelIntactBothWays(String kind) {
+		ListenerTestSupport.runner(brokers.uri(kind))
+			.withPropertyValues("mqtt.protocol-version=3.1.1")
+			.withBean(BytesListener.class)
+			.run((context) -> {
+				ListenerTestSupport.awaitSubscribed(context, 1);
+				MqttTemplate template = context.getBean(MqttTemplate.class);
+				BytesListener listener = context.getBean(BytesListener.class);
+				java.util.Random random = new java.util.Random(311);
+				for (int size : new int[] { 100, 600, 64 * 1024, 1024 * 1024 }) {
+					byte[] payload = new byte[size];
+					random.nextBytes(payload);
+					template.publish("large311/" + size, payload, 1, false).get(30, TimeUnit.SECONDS);
+					ListenerTestSupport.await().until(() -> listener.received.containsKey(size));
+					assertThat(listener.received.get(size)).isEqualTo(payload);
+				}
+			});
+	}
+
+	static class BytesListener {
+
+		final Map<Integer, byte[]> received = new ConcurrentHashMap<>();
+
+		@MqttListener(topics = "large311/{size}", qos = "1")
+		void on(@TopicVariable("size") int size, byte[] payload) {
+			this.received.put(size, payload);
+		}
+
+	}
+
 	static class SharedListener {
 
 		static final List<String> received = new CopyOnWriteArrayList<>();
