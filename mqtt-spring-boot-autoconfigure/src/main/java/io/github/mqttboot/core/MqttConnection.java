@@ -60,6 +60,11 @@ import org.springframework.util.Assert;
  * the client. It replaces the manager's connect logic because Paho's automatic reconnect keeps its backoff in a
  * JVM-wide static field (shared by every client), ignores the minimum delay and reports no failed attempts.
  * <p>
+ * With {@link #setProtocolVersion(MqttProtocolVersion) MQTT 3.1.1} the client is a {@code Mqtt311Client}: the same
+ * MQTT 5 client type to everything on the connection, driving Paho's 3.1.1 client underneath; with
+ * {@link MqttProtocolVersion#AUTO} the connection replaces its MQTT 5 client by one the first time a broker refuses
+ * MQTT 5.
+ * <p>
  * Events and connect callbacks run on the connection's own event thread, never on Paho's callback thread, so an
  * application listener that publishes and waits cannot dead-lock the client.
  */
