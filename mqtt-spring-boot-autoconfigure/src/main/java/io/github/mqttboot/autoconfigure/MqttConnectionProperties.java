@@ -54,7 +54,8 @@ public class MqttConnectionProperties {
 
 	/**
 	 * How long the broker keeps the session after the connection closes (MQTT 5 Session Expiry Interval).
-	 * 'never' keeps it forever (0xFFFFFFFF).
+	 * 'never' keeps it forever (0xFFFFFFFF). MQTT 3.1.1 knows only 0 (clean session) and 'never' with
+	 * clean-start=false (a persistent session, kept as long as the broker's own settings say).
 	 */
 	@MqttNeverDuration
 	private Duration sessionExpiry = Duration.ZERO;
