@@ -173,8 +173,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 
 	private volatile @Nullable MqttProtocolVersion agreedProtocolVersion;
 
-	// the socket factory of MQTT 3.1.1 clients: the same tuning (TCP_NODELAY, buffering) without the MQTT 5 packet
-	// checks of the input stream; null for the connection options' factory
+	// the socket factory of MQTT 3.1.1 clients; null for the options' factory without its MQTT 5 packet checks
 	private volatile @Nullable SocketFactory mqtt311SocketFactory;
 
 	// every publish of the application on this connection goes through it (templates, replies, dead letters)
@@ -278,16 +277,6 @@ public class MqttConnection extends Mqttv5ClientManager {
 			return agreed;
 		}
 		return (this.protocolVersion == MqttProtocolVersion.AUTO) ? null : this.protocolVersion;
-	}
-
-	/**
-	 * Return whether the connection may speak MQTT 3.1.1: configured for 3.1.1, or {@code auto} (until it agreed 5).
-	 * Things that need MQTT 5 are refused when this is true and nothing has agreed MQTT 5.
-	 * @return whether MQTT 5 features are unavailable (now or possibly at the next connect)
-	 */
-	public boolean isMqtt311() {
-		MqttProtocolVersion agreed = getAgreedProtocolVersion();
-		return agreed == null || agreed == MqttProtocolVersion.MQTT_3_1_1;
 	}
 
 	/**
