@@ -11,8 +11,8 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
 import org.springframework.aot.hint.TypeReference;
 
 /**
- * The {@link RuntimeHints} a native image needs for Paho's MQTT 5 client and for the starter's own reflection;
- * registered in {@code META-INF/spring/aot.factories}. {@code @MqttListener} methods and their payload types get
+ * The {@link RuntimeHints} a native image needs for Paho's MQTT 5 and MQTT 3.1.1 clients and for the starter's own
+ * reflection; registered in {@code META-INF/spring/aot.factories}. {@code @MqttListener} methods and their payload types get
  * theirs from the annotation (it is {@code @Reflective}).
  * <ul>
  * <li>Paho finds its network modules ({@code tcp}, {@code ssl}, {@code ws}, {@code wss}) with a
@@ -44,9 +44,19 @@ public final class MqttRuntimeHints implements RuntimeHintsRegistrar {
 
 	private static final String ASYNC_CLIENT = "org.eclipse.paho.mqttv5.client.MqttAsyncClient";
 
+	/** The service file of Paho's MQTT 3.1.1 client (mqtt.protocol-version 3.1.1 or auto). */
+	public static final String MQTT311_NETWORK_MODULE_SERVICES = "META-INF/services/org.eclipse.paho.client.mqttv3.spi.NetworkModuleFactory";
+
+	private static final List<String> MQTT311_NETWORK_MODULE_FACTORIES = List.of(
+			"org.eclipse.paho.client.mqttv3.internal.TCPNetworkModuleFactory",
+			"org.eclipse.paho.client.mqttv3.internal.SSLNetworkModuleFactory",
+			"org.eclipse.paho.client.mqttv3.internal.websocket.WebSocketNetworkModuleFactory",
+			"org.eclipse.paho.client.mqttv3.internal.websocket.WebSocketSecureNetworkModuleFactory");
+
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		registerPahoHints(hints, classLoader);
+		registerPaho311Hints(hints, classLoader);
 		registerStarterHints(hints, classLoader);
 	}
 
@@ -80,6 +90,23 @@ public final class MqttRuntimeHints implements RuntimeHintsRegistrar {
 		hints.reflection().registerType(java.nio.channels.FileChannel.class, MemberCategory.INVOKE_PUBLIC_METHODS);
 		hints.reflection()
 			.registerTypeIfPresent(classLoader, "sun.nio.ch.FileChannelImpl", MemberCategory.INVOKE_PUBLIC_METHODS);
+	}
+
+	// the same lookups in Paho's MQTT 3.1.1 client; its MqttException messages come through MessageCatalog, which
+	// instantiates ResourceBundleCatalog by name and reads ...client.mqttv3.internal.nls.messages (in its jar)
+	private void registerPaho311Hints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
+		hints.resources().registerPattern(MQTT311_NETWORK_MODULE_SERVICES);
+		for (String factory : MQTT311_NETWORK_MODULE_FACTORIES) {
+			hints.reflection().registerTypeIfPresent(classLoader, factory, MemberCategory.INVOKE_PUBLIC_CONSTRUCTORS);
+		}
+		hints.resources().registerResourceBundle("org.eclipse.paho.client.mqttv3.internal.nls.logcat");
+		hints.resources().registerResourceBundle("org.eclipse.paho.client.mqttv3.internal.nls.messages");
+		hints.reflection()
+			.registerTypeIfPresent(classLoader, "org.eclipse.paho.client.mqttv3.logging.JSR47Logger",
+					MemberCategory.INVOKE_PUBLIC_CONSTRUCTORS);
+		hints.reflection()
+			.registerTypeIfPresent(classLoader, "org.eclipse.paho.client.mqttv3.internal.ResourceBundleCatalog",
+					MemberCategory.INVOKE_DECLARED_CONSTRUCTORS);
 	}
 
 	private void registerStarterHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {

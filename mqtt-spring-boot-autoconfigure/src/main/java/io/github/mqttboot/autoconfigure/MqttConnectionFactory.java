@@ -17,6 +17,7 @@ import javax.net.ssl.SSLSocketFactory;
 import io.github.mqttboot.core.MqttAuthenticationHandler;
 import io.github.mqttboot.core.MqttCredentialsProvider;
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttProtocolVersion;
 import io.github.mqttboot.core.MqttStrings;
 import io.github.mqttboot.core.MqttUris;
 import io.github.mqttboot.transport.MqttSocketFactories;
@@ -111,6 +112,7 @@ final class MqttConnectionFactory {
 		this.optionsCustomizers.orderedStream().forEach((customizer) -> customizer.customize(name, options));
 		String clientId = clientId(name, prefix, connection);
 		MqttConnection mqttConnection = new MqttConnection(name, options, clientId);
+		mqttConnection.setProtocolVersion(protocolVersion(prefix, connection));
 		mqttConnection.setFailFast(connection.isFailFast());
 		mqttConnection.setAutomaticReconnect(connection.isAutomaticReconnect());
 		mqttConnection.setReconnectDelays(validReconnectDelay(prefix, connection.getReconnect()),
@@ -135,6 +137,7 @@ final class MqttConnectionFactory {
 
 	MqttConnectionOptions createOptions(String name, String prefix, MqttConnectionProperties connection,
 			MqttConnectionDetails details) {
+		checkProtocolVersion(prefix, connection);
 		MqttConnectionOptions options = new MqttConnectionOptions();
 		List<String> uris = validServerUris(prefix, details.getServerUris());
 		options.setServerURIs(uris.toArray(String[]::new));
@@ -216,6 +219,71 @@ final class MqttConnectionFactory {
 					+ "resume the session. Set " + prefix + "client-id to a stable value.");
 		}
 		return options;
+	}
+
+	static MqttProtocolVersion protocolVersion(String prefix, MqttConnectionProperties connection) {
+		try {
+			return MqttProtocolVersion.parse(connection.getProtocolVersion());
+		}
+		catch (IllegalArgumentException ex) {
+			throw invalid(prefix + "protocol-version", connection.getProtocolVersion(),
+					"the MQTT protocol version must be 5 (the default), 3.1.1 or auto (5, falling back to 3.1.1)");
+		}
+	}
+
+	/**
+	 * Refuse, on a connection that may speak MQTT 3.1.1, every setting that only MQTT 5 can carry: it would be
+	 * silently dropped on the wire.
+	 */
+	private static void checkProtocolVersion(String prefix, MqttConnectionProperties connection) {
+		MqttProtocolVersion version = protocolVersion(prefix, connection);
+		if (version == MqttProtocolVersion.MQTT_5) {
+			return;
+		}
+		String why = (version == MqttProtocolVersion.AUTO)
+				? " needs MQTT 5, and " + prefix + "protocol-version=auto may agree MQTT 3.1.1 with the broker"
+				: " needs MQTT 5, and " + prefix + "protocol-version is 3.1.1";
+		String fix = (version == MqttProtocolVersion.AUTO) ? "; set " + prefix + "protocol-version=5 to use it"
+				: "; use " + prefix + "protocol-version=5 with a broker that offers MQTT 5 to keep it";
+		long expiry = connection.getSessionExpiry().getSeconds();
+		if (expiry > 0 && expiry < MAX_UNSIGNED_INT) {
+			throw invalid(prefix + "session-expiry", connection.getSessionExpiry(), "a session that expires after a "
+					+ "time" + why + ". MQTT 3.1.1 knows a clean session (session-expiry=0, the default) and a "
+					+ "persistent session the broker keeps as long as its own settings say: session-expiry=never with "
+					+ prefix + "clean-start=false" + fix);
+		}
+		if (connection.getReceiveMaximum() != null) {
+			throw invalid(prefix + "receive-maximum", connection.getReceiveMaximum(), "Receive Maximum" + why
+					+ " (a 3.1.1 broker decides alone how many messages it sends unacknowledged); remove the key" + fix);
+		}
+		if (connection.getMaximumPacketSize() != null) {
+			throw invalid(prefix + "maximum-packet-size", connection.getMaximumPacketSize(), "Maximum Packet Size" + why
+					+ "; remove the key" + fix);
+		}
+		if (connection.isRequestResponseInformation()) {
+			throw invalid(prefix + "request-response-information", true, "Response Information" + why
+					+ "; remove the key" + fix);
+		}
+		if (!connection.getUserProperties().isEmpty()) {
+			throw invalid(prefix + "user-properties", connection.getUserProperties().keySet(), "CONNECT user "
+					+ "properties" + why + "; remove them" + fix);
+		}
+		if (StringUtils.hasText(connection.getAuthentication().getMethod())) {
+			throw invalid(prefix + "authentication.method", connection.getAuthentication().getMethod(), "enhanced "
+					+ "authentication" + why + "; use username and password (an MqttCredentialsProvider bean for "
+					+ "tokens that expire) or a client certificate (ssl.bundle)" + fix);
+		}
+		MqttConnectionProperties.Will will = connection.getWill();
+		String willProperty = (will.getDelay() != null) ? "will.delay"
+				: (will.getMessageExpiry() != null) ? "will.message-expiry"
+						: (will.getContentType() != null) ? "will.content-type"
+								: (will.getResponseTopic() != null) ? "will.response-topic"
+										: (will.getCorrelationData() != null) ? "will.correlation-data"
+												: (!will.getUserProperties().isEmpty()) ? "will.user-properties" : null;
+		if (willProperty != null) {
+			throw invalid(prefix + willProperty, "", "will properties" + why + " (a 3.1.1 will has a topic, a "
+					+ "payload, a QoS and the retained flag); remove " + prefix + willProperty + fix);
+		}
 	}
 
 	private List<String> validServerUris(String prefix, List<String> uris) {

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Settings of one MQTT 5 connection: the root {@code mqtt.*} keys describe the connection named {@code default},
- * each {@code mqtt.connections.<name>.*} entry another one.
+ * Settings of one MQTT connection (MQTT 5 unless protocol-version says otherwise): the root {@code mqtt.*} keys
+ * describe the connection named {@code default}, each {@code mqtt.connections.<name>.*} entry another one.
  */
 public class MqttConnectionProperties {
 
@@ -23,6 +23,13 @@ public class MqttConnectionProperties {
 	 * authentication and never shown; prefer username and password.
 	 */
 	private List<String> serverUris = new ArrayList<>(List.of("tcp://localhost:1883"));
+
+	/**
+	 * MQTT protocol version: '5', '3.1.1' (Eclipse Paho's MQTT 3.1.1 client, same template and listeners; what needs
+	 * MQTT 5 is refused at startup or per message), or 'auto' (MQTT 5, and MQTT 3.1.1 when the broker answers that
+	 * it does not support 5; only what both offer may be configured).
+	 */
+	private String protocolVersion = "5";
 
 	/**
 	 * MQTT client identifier. Defaults to '${spring.application.name:mqtt}-' plus a random suffix, so that two
@@ -47,7 +54,8 @@ public class MqttConnectionProperties {
 
 	/**
 	 * How long the broker keeps the session after the connection closes (MQTT 5 Session Expiry Interval).
-	 * 'never' keeps it forever (0xFFFFFFFF).
+	 * 'never' keeps it forever (0xFFFFFFFF). MQTT 3.1.1 knows only 0 (clean session) and 'never' with
+	 * clean-start=false (a persistent session, kept as long as the broker's own settings say).
 	 */
 	@MqttNeverDuration
 	private Duration sessionExpiry = Duration.ZERO;
@@ -132,6 +140,14 @@ public class MqttConnectionProperties {
 
 	public void setServerUris(List<String> serverUris) {
 		this.serverUris = serverUris;
+	}
+
+	public String getProtocolVersion() {
+		return this.protocolVersion;
+	}
+
+	public void setProtocolVersion(String protocolVersion) {
+		this.protocolVersion = protocolVersion;
 	}
 
 	public @Nullable String getClientId() {

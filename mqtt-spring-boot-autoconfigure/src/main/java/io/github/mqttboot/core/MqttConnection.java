@@ -19,6 +19,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import javax.net.SocketFactory;
+
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.eclipse.paho.mqttv5.client.DisconnectedBufferOptions;
@@ -40,6 +42,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.jspecify.annotations.Nullable;
 
 import io.github.mqttboot.event.MqttConnectFailedEvent;
+import io.github.mqttboot.transport.MqttSocketFactories;
 import io.github.mqttboot.transport.PayloadStash;
 import io.github.mqttboot.event.MqttConnectedEvent;
 import io.github.mqttboot.event.MqttConnectionLostEvent;
@@ -56,6 +59,11 @@ import org.springframework.util.Assert;
  * It is a Spring Integration {@link Mqttv5ClientManager}, so Spring Integration's MQTT channel adapters can share
  * the client. It replaces the manager's connect logic because Paho's automatic reconnect keeps its backoff in a
  * JVM-wide static field (shared by every client), ignores the minimum delay and reports no failed attempts.
+ * <p>
+ * With {@link #setProtocolVersion(MqttProtocolVersion) MQTT 3.1.1} the client is a {@code Mqtt311Client}: the same
+ * MQTT 5 client type to everything on the connection, driving Paho's 3.1.1 client underneath; with
+ * {@link MqttProtocolVersion#AUTO} the connection replaces its MQTT 5 client by one the first time a broker refuses
+ * MQTT 5.
  * <p>
  * Events and connect callbacks run on the connection's own event thread, never on Paho's callback thread, so an
  * application listener that publishes and waits cannot dead-lock the client.
@@ -158,6 +166,16 @@ public class MqttConnection extends Mqttv5ClientManager {
 
 	private volatile @Nullable AckSequencer ackSequencer;
 
+	private MqttProtocolVersion protocolVersion = MqttProtocolVersion.MQTT_5;
+
+	// with AUTO: the broker refused MQTT 5 once, this connection speaks 3.1.1 from then on
+	private volatile boolean fellBackTo311;
+
+	private volatile @Nullable MqttProtocolVersion agreedProtocolVersion;
+
+	// the socket factory of MQTT 3.1.1 clients; null for the options' factory without its MQTT 5 packet checks
+	private volatile @Nullable SocketFactory mqtt311SocketFactory;
+
 	// every publish of the application on this connection goes through it (templates, replies, dead letters)
 	private final PublishWindow publishWindow = new PublishWindow(this);
 
@@ -227,6 +245,52 @@ public class MqttConnection extends Mqttv5ClientManager {
 	 */
 	public void setDisconnectTimeout(Duration disconnectTimeout) {
 		this.disconnectTimeout = disconnectTimeout;
+	}
+
+	/**
+	 * Set the MQTT protocol version; set before {@link #start()}. With {@link MqttProtocolVersion#MQTT_3_1_1} the
+	 * connection drives an Eclipse Paho MQTT 3.1.1 client through the same pipeline (see {@code Mqtt311Client}).
+	 * @param protocolVersion the version, {@link MqttProtocolVersion#MQTT_5} by default
+	 */
+	public void setProtocolVersion(MqttProtocolVersion protocolVersion) {
+		Assert.notNull(protocolVersion, "'protocolVersion' must not be null");
+		this.protocolVersion = protocolVersion;
+	}
+
+	/**
+	 * Return the configured MQTT protocol version.
+	 * @return the version
+	 */
+	public MqttProtocolVersion getProtocolVersion() {
+		return this.protocolVersion;
+	}
+
+	/**
+	 * Return the protocol version agreed with the broker at the last connect ({@link MqttProtocolVersion#AUTO} may
+	 * agree either).
+	 * @return {@link MqttProtocolVersion#MQTT_5} or {@link MqttProtocolVersion#MQTT_3_1_1}; before the first connect
+	 * the configured one (for {@code auto}: {@code null})
+	 */
+	public @Nullable MqttProtocolVersion getAgreedProtocolVersion() {
+		MqttProtocolVersion agreed = this.agreedProtocolVersion;
+		if (agreed != null) {
+			return agreed;
+		}
+		return (this.protocolVersion == MqttProtocolVersion.AUTO) ? null : this.protocolVersion;
+	}
+
+	/**
+	 * Set the socket factory of the MQTT 3.1.1 client; {@code null} (the default) for the connection options'
+	 * factory without its MQTT 5 packet checks ({@link MqttSocketFactories#withoutMqtt5Checks}).
+	 * @param socketFactory the factory
+	 */
+	public void setMqtt311SocketFactory(@Nullable SocketFactory socketFactory) {
+		this.mqtt311SocketFactory = socketFactory;
+	}
+
+	private boolean speaks311() {
+		return this.protocolVersion == MqttProtocolVersion.MQTT_3_1_1
+				|| (this.protocolVersion == MqttProtocolVersion.AUTO && this.fellBackTo311);
 	}
 
 	/**
@@ -529,7 +593,9 @@ public class MqttConnection extends Mqttv5ClientManager {
 	 * A QoS 2 message needs nothing: Paho 1.2.5 sends its PUBREC on arrival and answers the broker's PUBREL with
 	 * PUBCOMP, manual acks or not. Paho's {@code messageArrivedComplete(id, 2)} would only send a second, late
 	 * PUBCOMP, which can carry a packet identifier the broker has meanwhile given to a new flow (HiveMQ then stops
-	 * delivering to the client); so it is never called.
+	 * delivering to the client); so it is never called. Paho 3.1.1 (protocol-version 3.1.1) is different: it
+	 * delivers a QoS 2 message at the PUBREL and sends PUBCOMP only when acknowledged, so there QoS 2 is acknowledged
+	 * like QoS 1.
 	 * @param messageId the message id
 	 * @param qos the message QoS
 	 * @param networkConnection the {@link #currentNetworkConnection()} when the message arrived
@@ -540,7 +606,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 		if (current == null || qos == 0) {
 			return false;
 		}
-		if (qos == 2) {
+		if (qos == 2 && !current.completesQos2OnAcknowledgement()) {
 			return true;
 		}
 		synchronized (this.ackLock) {
@@ -625,8 +691,22 @@ public class MqttConnection extends Mqttv5ClientManager {
 
 	private BufferingClient createClient() {
 		try {
-			BufferingClient newClient = new BufferingClient(this, this.options.getServerURIs()[0], getClientId(),
-					this.persistence, PayloadStash.of(this.options.getSocketFactory()));
+			BufferingClient newClient;
+			if (speaks311()) {
+				SocketFactory factory = this.mqtt311SocketFactory;
+				if (factory == null) {
+					factory = MqttSocketFactories.withoutMqtt5Checks(this.options.getSocketFactory());
+				}
+				if (factory == null) {
+					factory = SocketFactory.getDefault();
+				}
+				newClient = new Mqtt311Client(this, this.options.getServerURIs()[0], getClientId(), this.persistence,
+						factory);
+			}
+			else {
+				newClient = new BufferingClient(this, this.options.getServerURIs()[0], getClientId(), this.persistence,
+						PayloadStash.of(this.options.getSocketFactory()));
+			}
 			this.payloadStash = newClient.stash;
 			newClient.setManualAcks(isManualAcks());
 			newClient.setCallback(this);
@@ -690,6 +770,8 @@ public class MqttConnection extends Mqttv5ClientManager {
 					// before anything of ours may publish on this connection (see BufferingClient)
 					current.disableOutboundTopicAliases();
 					MqttConnection.this.sessionPresent = token.getSessionPresent();
+					MqttConnection.this.agreedProtocolVersion = (current instanceof Mqtt311Client)
+							? MqttProtocolVersion.MQTT_3_1_1 : MqttProtocolVersion.MQTT_5;
 					MqttConnection.this.connackProperties = token.getResponseProperties();
 					// Paho calls this before connectComplete: mark the state connected now, so that whoever waits
 					// for the outcome (start()) sees it
@@ -703,6 +785,11 @@ public class MqttConnection extends Mqttv5ClientManager {
 				@Override
 				public void onFailure(IMqttToken token, Throwable exception) {
 					// not after the watchdog failed the attempt already, nor for a discarded client
+					if (MqttConnection.this.client == current && !outcome.isDone()
+							&& unsupportedProtocolVersion(current, exception)) {
+						fallBackTo311(current, outcome, exception);
+						return;
+					}
 					if (MqttConnection.this.client == current && outcome.completeExceptionally(exception)) {
 						connectFailed(exception);
 					}
@@ -729,6 +816,59 @@ public class MqttConnection extends Mqttv5ClientManager {
 			outcome.completeExceptionally(ex);
 		}
 		return outcome;
+	}
+
+	/**
+	 * With {@code auto}: whether the broker refused an MQTT 5 CONNECT for its protocol version (CONNACK reason code
+	 * 0x84; a broker that knows only 3.1.1 answers with the 3.1.1 return code 1, which Paho MQTT 5 cannot decode).
+	 */
+	private boolean unsupportedProtocolVersion(BufferingClient current, Throwable exception) {
+		if (this.protocolVersion != MqttProtocolVersion.AUTO || this.fellBackTo311 || current instanceof Mqtt311Client) {
+			return false;
+		}
+		for (Throwable cause = exception; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (cause instanceof MqttException mqtt && (mqtt.getReasonCode() == 0x84
+					|| mqtt.getReasonCode() == MqttException.REASON_CODE_INVALID_RETURN_CODE
+					|| mqtt.getReasonCode() == MqttException.REASON_CODE_UNSUPPORTED_PROTOCOL_VERSION)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	// the broker does not speak MQTT 5: this and every later attempt speak 3.1.1, on a new client
+	private void fallBackTo311(BufferingClient refused, CompletableFuture<Void> outcome, Throwable refusal) {
+		execute(() -> {
+			BufferingClient fresh;
+			this.lock.lock();
+			try {
+				if (!this.running || this.client != refused || outcome.isDone()) {
+					return;
+				}
+				logger.info("[" + this.name + "] the broker at " + MqttUris.redact(refused.getCurrentServerURI())
+						+ " does not support MQTT 5 (" + describe(refusal) + "); protocol-version=auto: connecting with "
+						+ "MQTT 3.1.1");
+				this.fellBackTo311 = true;
+				refused.setCallback(null);
+				fresh = createClient();
+				this.client = fresh;
+				setClient(fresh);
+			}
+			finally {
+				this.lock.unlock();
+			}
+			Thread closer = MqttThreads.newThread("mqtt-" + this.name + "-close", () -> closeQuietly(refused),
+					this.virtualThreads);
+			closer.start();
+			connectAttempt().whenComplete((ignored, ex) -> {
+				if (ex != null) {
+					outcome.completeExceptionally(ex);
+				}
+				else {
+					outcome.complete(null);
+				}
+			});
+		});
 	}
 
 	/**
@@ -1096,8 +1236,12 @@ public class MqttConnection extends Mqttv5ClientManager {
 				current.drainBuffer();
 			}
 			boolean present = this.sessionPresent;
+			MqttProtocolVersion agreed = this.agreedProtocolVersion;
 			logger.info("[" + this.name + "] MQTT connected to " + serverURI + " as '" + getClientId() + "'"
-					+ (reconnect ? " (reconnect, " : " (") + (present ? "session present)" : "new session)"));
+					+ (reconnect ? " (reconnect, " : " (") + "MQTT " + ((agreed != null) ? agreed : "5") + ", "
+					+ (present ? "session present)" : "new session)")
+					+ ((this.protocolVersion == MqttProtocolVersion.AUTO && !reconnect)
+							? "; protocol-version=auto agreed MQTT " + agreed : ""));
 			execute(() -> {
 				publishNow(new MqttConnectedEvent(this.name, serverURI, reconnect, present));
 				// the connect callbacks (listener subscriptions, the reply subscription) must see the flag of this
@@ -1288,7 +1432,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 	 * Paho's client with the two hooks its offline buffer needs when reconnects are not Paho's own: the
 	 * "resting" state that makes {@code publish} buffer instead of failing, and the drain after a connect.
 	 */
-	static final class BufferingClient extends MqttAsyncClient {
+	static class BufferingClient extends MqttAsyncClient {
 
 		private static final @Nullable Field CONNECTION_STATE = connectionStateField();
 
@@ -1386,6 +1530,11 @@ public class MqttConnection extends Mqttv5ClientManager {
 			}
 		}
 
+		// whether QoS 2 inbound flows wait for an acknowledgement (Paho 3.1.1: PUBCOMP), see acknowledge(int, int, int)
+		boolean completesQos2OnAcknowledgement() {
+			return false;
+		}
+
 		// the starter's own acknowledgement (see MqttConnection.acknowledge)
 		void sendAcknowledgement(int messageId, int qos) throws MqttException {
 			super.messageArrivedComplete(messageId, qos);
@@ -1394,7 +1543,7 @@ public class MqttConnection extends Mqttv5ClientManager {
 		/**
 		 * A per-subscription listener that is not the starter's own, delivered to on Paho's callback thread.
 		 */
-		private final class OtherListener implements IMqttMessageListener {
+		final class OtherListener implements IMqttMessageListener {
 
 			private final IMqttMessageListener delegate;
 

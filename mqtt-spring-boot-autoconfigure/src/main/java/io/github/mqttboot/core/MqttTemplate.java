@@ -259,9 +259,13 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 					+ ((topicHeader != null) ? topicHeader.getClass().getName() : "null"));
 		}
 		validateTopic(topic);
+		String operation = operationName(headers.get(MqttHeaderMapper.PUBLISH_OPERATION));
+		if (speaks311() && MqttPublishObservation.OPERATION_PUBLISH.equals(operation)) {
+			refuseMqtt5Headers(headers);
+		}
 		MqttMessage mqttMessage = toMqttMessage(message.getPayload(), headers);
 		MqttHeaderMapper.fromHeaders(headers, mqttMessage, this.defaultQos, this.defaultRetained);
-		return send(topic, mqttMessage, operationName(headers.get(MqttHeaderMapper.PUBLISH_OPERATION)));
+		return send(topic, mqttMessage, operation);
 	}
 
 	@Override
@@ -272,11 +276,51 @@ public class MqttTemplate implements MqttOperations, DisposableBean {
 	@Override
 	public <T> CompletableFuture<T> request(String topic, Object payload, Class<T> replyType, Duration timeout) {
 		validateTopic(topic);
+		if (speaks311()) {
+			throw new IllegalArgumentException("request(...) needs MQTT 5 (Response Topic and Correlation Data), and "
+					+ "connection '" + this.connection.getName() + "' speaks MQTT 3.1.1: use mqtt.protocol-version=5 "
+					+ "with a broker that offers it, or publish the request with the reply topic in its payload and "
+					+ "receive the reply with an @MqttListener");
+		}
 		Assert.notNull(replyType, "'replyType' must not be null");
 		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
 		MqttMessage message = toMqttMessage(payload, null);
 		message.setQos(this.defaultQos);
 		return this.replies.request(topic, message, replyType, timeout);
+	}
+
+	// the connection speaks (or is configured to speak) MQTT 3.1.1; protocol-version=auto decides at the connect
+	private boolean speaks311() {
+		return this.connection.getAgreedProtocolVersion() == MqttProtocolVersion.MQTT_3_1_1;
+	}
+
+	/**
+	 * On MQTT 3.1.1 a PUBLISH has a topic, a QoS, the retained flag and a payload, nothing else: a header that would
+	 * become an MQTT 5 property is refused rather than dropped (replies and dead letters, which the starter builds
+	 * itself, lose their MQTT 5 properties at the client's edge instead).
+	 */
+	private void refuseMqtt5Headers(MessageHeaders headers) {
+		for (Map.Entry<String, Object> header : headers.entrySet()) {
+			String name = header.getKey();
+			if (header.getValue() == null) {
+				continue;
+			}
+			String what = switch (name) {
+				case MqttHeaders.RESPONSE_TOPIC -> "a Response Topic";
+				case MqttHeaders.CORRELATION_DATA -> "Correlation Data";
+				case MqttHeaders.MESSAGE_EXPIRY_INTERVAL -> "a Message Expiry Interval";
+				case MqttHeaderMapper.PAYLOAD_FORMAT_INDICATOR -> "a Payload Format Indicator";
+				case MessageHeaders.CONTENT_TYPE -> "a Content Type";
+				default -> (!name.startsWith(MqttHeaders.PREFIX) && !MqttHeaderMapper.isReserved(name))
+						? "a user property" : null;
+			};
+			if (what != null) {
+				throw new IllegalArgumentException("Header '" + name + "' would be sent as " + what + ", which needs "
+						+ "MQTT 5, and connection '" + this.connection.getName() + "' speaks MQTT 3.1.1: remove the "
+						+ "header (put the data in the payload) or use mqtt.protocol-version=5 with a broker that "
+						+ "offers it");
+			}
+		}
 	}
 
 	/**

@@ -244,6 +244,7 @@ public class MqttListenerContainerFactory implements BeanFactoryAware {
 						.collect(Collectors.joining(", ", "[", "]"))
 					+ ")");
 		}
+		Mqtt311ListenerChecks.check(where, endpoint, connection);
 		ListenerInvoker invoker;
 		try {
 			invoker = new ListenerInvoker(endpoint, templates, getMessageConverter(), this.validator,

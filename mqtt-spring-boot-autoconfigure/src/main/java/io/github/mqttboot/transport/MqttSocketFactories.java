@@ -94,6 +94,24 @@ public final class MqttSocketFactories {
 	}
 
 	/**
+	 * The same tuning as a factory made by {@link #wrap} ({@code TCP_NODELAY}, the read buffer, coalesced writes),
+	 * without the MQTT 5 packet checks and rewrites of its input stream (CONNACK topic alias maximum, refused
+	 * PUBREC, payload stash, maximum packet size): what an MQTT 3.1.1 client gets, whose packets have no
+	 * properties.
+	 * @param factory a factory made by {@link #wrap}; any other is returned as it is
+	 * @return the factory for an MQTT 3.1.1 client
+	 */
+	public static @Nullable SocketFactory withoutMqtt5Checks(@Nullable SocketFactory factory) {
+		if (factory instanceof TunedSslSocketFactory ssl) {
+			return new TunedSslSocketFactory(ssl.delegate, ssl.tcpNoDelay, ssl.inputBufferSize, -1);
+		}
+		if (factory instanceof TunedSocketFactory plain) {
+			return new TunedSocketFactory(plain.delegate, plain.tcpNoDelay, plain.inputBufferSize, -1);
+		}
+		return factory;
+	}
+
+	/**
 	 * Restrict the TLS sockets of a factory to the given protocols and cipher suites (a Spring Boot SSL bundle's
 	 * options): an {@code SSLContext}'s socket factory alone offers every protocol and cipher suite the JDK enables.
 	 * @param delegate the TLS socket factory

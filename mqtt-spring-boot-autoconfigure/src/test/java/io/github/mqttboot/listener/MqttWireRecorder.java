@@ -43,6 +43,9 @@ final class MqttWireRecorder implements AutoCloseable {
 	/** The Topic Alias Maximum of the broker's last CONNACK, as the broker sent it (-1 before a CONNACK). */
 	volatile int brokerTopicAliasMaximum = -1;
 
+	/** Whether the client's last CONNECT was MQTT 3.1.1 (protocol level 4): its packets carry no properties. */
+	volatile boolean mqtt311;
+
 	/** The types of the packets the client sent, in wire order (1 CONNECT, 3 PUBLISH, 10 UNSUBSCRIBE, ...). */
 	final List<Integer> clientPacketTypes = new CopyOnWriteArrayList<>();
 
@@ -160,13 +163,16 @@ final class MqttWireRecorder implements AutoCloseable {
 
 	private void record(int header, byte[] body, boolean fromBroker) {
 		int type = header >> 4;
-		if (fromBroker && type == 2) {
+		if (!fromBroker && type == 1 && body.length > 6) {
+			this.mqtt311 = body[6] == 4;
+		}
+		if (fromBroker && type == 2 && !this.mqtt311) {
 			this.brokerTopicAliasMaximum = connackTopicAliasMaximum(body);
 		}
 		if (!fromBroker) {
 			this.clientPacketTypes.add(type);
 			if (type == 3) {
-				this.outboundPublishes.add(outboundPublish(header, body));
+				this.outboundPublishes.add(this.mqtt311 ? outboundPublish311(body) : outboundPublish(header, body));
 			}
 		}
 		if (fromBroker && type == 3) {
@@ -185,6 +191,11 @@ final class MqttWireRecorder implements AutoCloseable {
 		else if (!fromBroker && type == 7) {
 			this.completed.add(((body[0] & 0xFF) << 8) | (body[1] & 0xFF));
 		}
+	}
+
+	private static OutboundPublish outboundPublish311(byte[] body) {
+		int topicLength = ((body[0] & 0xFF) << 8) | (body[1] & 0xFF);
+		return new OutboundPublish(new String(body, 2, topicLength, java.nio.charset.StandardCharsets.UTF_8), 0);
 	}
 
 	// MQTT 5 PUBLISH: topic, packet id (QoS > 0), properties (length as a variable byte integer, then id/value pairs)

@@ -3,6 +3,7 @@ package io.github.mqttboot.autoconfigure.health;
 import java.time.Instant;
 
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttProtocolVersion;
 import io.github.mqttboot.core.MqttReasonCodes;
 import io.github.mqttboot.core.MqttUris;
 
@@ -33,6 +34,9 @@ public class MqttHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("serverUri", MqttUris.redact(this.connection.getServerUri()))
 			.withDetail("clientId", this.connection.getClientId())
 			.withDetail("connected", connected);
+		// the version agreed with the broker (protocol-version=auto shows "auto" until its first connect)
+		MqttProtocolVersion version = this.connection.getAgreedProtocolVersion();
+		builder.withDetail("protocolVersion", (version != null) ? version.value() : MqttProtocolVersion.AUTO.value());
 		Instant at = this.connection.getLastDisconnectAt();
 		if (at != null) {
 			// the MQTT reason code only when there is one; Paho's client error code apart from it

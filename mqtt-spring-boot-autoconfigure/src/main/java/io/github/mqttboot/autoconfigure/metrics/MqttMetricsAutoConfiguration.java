@@ -5,6 +5,7 @@ import io.github.mqttboot.autoconfigure.MqttBootProperties;
 import io.github.mqttboot.autoconfigure.MqttListenerSettingsCustomizer;
 import io.github.mqttboot.autoconfigure.MqttTemplateCustomizer;
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttProtocolVersion;
 import io.github.mqttboot.observation.MqttProcessObservationConvention;
 import io.github.mqttboot.observation.MqttPublishObservationConvention;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -19,6 +20,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -99,6 +101,17 @@ public final class MqttMetricsAutoConfiguration {
 				ObjectProvider<ObservationRegistry> observationRegistry,
 				ObjectProvider<MqttPublishObservationConvention> convention) {
 			return (connectionName, template) -> {
+				MqttProtocolVersion version = template.getConnection().getProtocolVersion();
+				if (version != MqttProtocolVersion.MQTT_5) {
+					// the trace context travels in MQTT 5 user properties, which a 3.1.1 PUBLISH cannot carry
+					String property = "default".equals(connectionName) ? "mqtt.protocol-version"
+							: "mqtt.connections." + connectionName + ".protocol-version";
+					throw new InvalidConfigurationPropertyValueException("mqtt.observation.enabled", true,
+							"observations carry the trace context in MQTT 5 user properties (traceparent), and "
+									+ "connection '" + connectionName + "' has " + property + "=" + version.value()
+									+ ", which may speak MQTT 3.1.1 and would drop it; set mqtt.observation.enabled="
+									+ "false, or " + property + "=5 with a broker that offers MQTT 5");
+				}
 				ObservationRegistry registry = observationRegistry.getIfUnique();
 				if (registry == null) {
 					logger.warn("[" + connectionName + "] mqtt.observation.enabled=true but there is no "
