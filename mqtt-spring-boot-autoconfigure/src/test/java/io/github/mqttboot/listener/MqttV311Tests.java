@@ -204,8 +204,13 @@ class MqttV311Tests {
 			assertThat(SharedListener.received).hasSize(40);
 			assertThat(SharedListener.received.stream().map((entry) -> entry.substring(entry.indexOf('|') + 1)))
 				.doesNotHaveDuplicates();
+			if (!"mosquitto".equals(kind)) {
+				// 40 messages once each (not twice) is what proves one shared subscription; how the broker spreads
+				// them is its choice, and HiveMQ may hand a whole batch to one member (seen on a loaded machine)
+				return;
+			}
 			assertThat(SharedListener.received.stream().map((entry) -> entry.substring(0, entry.indexOf('|'))))
-				.as("both applications received some").contains(
+				.as("Mosquitto takes turns, so both applications received some").contains(
 						Integer.toHexString(System.identityHashCode(first.getBean(SharedListener.class))),
 						Integer.toHexString(System.identityHashCode(second.getBean(SharedListener.class))));
 		}));
