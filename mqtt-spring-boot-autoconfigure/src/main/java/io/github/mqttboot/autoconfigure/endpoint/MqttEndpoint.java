@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.github.mqttboot.core.MqttConnection;
+import io.github.mqttboot.core.MqttProtocolVersion;
 import io.github.mqttboot.core.MqttReasonCodes;
 import io.github.mqttboot.core.MqttUris;
 import io.github.mqttboot.listener.MqttListenerContainer;
@@ -65,12 +66,17 @@ public class MqttEndpoint {
 		// the connection keeps its URIs redacted; redact again so that a connection subclass cannot leak them here
 		return new ConnectionDescriptor(state, MqttUris.redact(connection.getServerUri()),
 				Arrays.stream(connection.getServerUris().split(",")).map(MqttUris::redact).toList(),
-				connection.getClientId(), connected,
+				connection.getClientId(), protocolVersion(connection), connected,
 				connected && connection.isSessionPresent(), connection.getInFlightCount(),
 				connection.getBufferedCount(), connection.getReconnectCount(), text(connection.getConnectedAt()),
 				(reasonCode != MqttConnection.NO_REASON_CODE) ? reasonCode : null,
 				(clientErrorCode != MqttReasonCodes.NONE) ? clientErrorCode : null,
 				(reason != null) ? MqttUris.redact(reason) : null, text(connection.getLastDisconnectAt()));
+	}
+
+	private static String protocolVersion(MqttConnection connection) {
+		MqttProtocolVersion agreed = connection.getAgreedProtocolVersion();
+		return (agreed != null) ? agreed.value() : connection.getProtocolVersion().value();
 	}
 
 	private static ListenerDescriptor describe(MqttListenerContainer container) {
@@ -99,6 +105,8 @@ public class MqttEndpoint {
 	 * @param serverUri the broker of the current (or last) connection
 	 * @param serverUris the brokers tried, in order
 	 * @param clientId the MQTT client id
+	 * @param protocolVersion the MQTT version agreed with the broker ({@code 5} or {@code 3.1.1}), or the configured
+	 * one ({@code auto}) before the first connect
 	 * @param connected whether connected
 	 * @param sessionPresent whether the broker resumed a session at the current connection
 	 * @param inFlight outbound QoS 1/2 messages waiting for their acknowledgement
@@ -112,7 +120,7 @@ public class MqttEndpoint {
 	 * @param lastDisconnectAt when the connection was last lost, {@code null} if never
 	 */
 	public record ConnectionDescriptor(String state, String serverUri, List<String> serverUris, String clientId,
-			boolean connected, boolean sessionPresent, int inFlight, int buffered, long reconnects,
+			String protocolVersion, boolean connected, boolean sessionPresent, int inFlight, int buffered, long reconnects,
 			@Nullable String connectedAt, @Nullable Integer lastDisconnectReasonCode,
 			@Nullable Integer lastDisconnectClientErrorCode, @Nullable String lastDisconnectReason, @Nullable String lastDisconnectAt) {
 	}

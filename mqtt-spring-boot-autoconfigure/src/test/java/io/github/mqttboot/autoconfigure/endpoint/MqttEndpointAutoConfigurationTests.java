@@ -103,6 +103,7 @@ class MqttEndpointAutoConfigurationTests {
 				assertThat(connection.serverUri()).isEqualTo(broker.getServerUri());
 				assertThat(connection.serverUris()).containsExactly(broker.getServerUri());
 				assertThat(connection.clientId()).isEqualTo("endpoint-test");
+				assertThat(connection.protocolVersion()).isEqualTo("5");
 				assertThat(connection.inFlight()).isZero();
 				assertThat(connection.buffered()).isZero();
 				assertThat(connection.connectedAt()).isNotNull();
@@ -125,6 +126,22 @@ class MqttEndpointAutoConfigurationTests {
 				assertThat(rendered).contains("\"state\":\"CONNECTED\"", "\"processed\":3")
 					.doesNotContain(SECRET)
 					.doesNotContain("password");
+			});
+	}
+
+	@Test
+	void endpointShowsTheProtocolVersionAgreedWithTheBroker() {
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=mqtt", "mqtt.protocol-version=3.1.1")
+			.run((context) -> {
+				MqttEndpoint endpoint = context.getBean(MqttEndpoint.class);
+				await().atMost(WAIT).until(() -> endpoint.mqtt().connections().get("default").connected());
+				assertThat(endpoint.mqtt().connections().get("default").protocolVersion()).isEqualTo("3.1.1");
+			});
+		this.runner.withPropertyValues("management.endpoints.web.exposure.include=mqtt", "mqtt.protocol-version=auto")
+			.run((context) -> {
+				MqttEndpoint endpoint = context.getBean(MqttEndpoint.class);
+				await().atMost(WAIT).until(() -> endpoint.mqtt().connections().get("default").connected());
+				assertThat(endpoint.mqtt().connections().get("default").protocolVersion()).isEqualTo("5");
 			});
 	}
 
