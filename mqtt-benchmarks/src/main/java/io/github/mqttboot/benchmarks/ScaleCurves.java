@@ -154,23 +154,24 @@ final class ScaleCurves {
 		long[] counts = this.quick ? new long[] { 1, 100 } : new long[] { 1, 100, 1_000, 10_000 };
 		List<String> rows = this.quick ? List.of(STARTER) : List.of(STARTER, PAHO, HIVEMQ);
 		Map<String, List<Point>> points = new LinkedHashMap<>();
-		for (long count : counts) {
+		for (long count : withWarmUp(counts)) {
 			for (String row : List.of(STARTER, PAHO, HIVEMQ)) {
 				if (!wanted(row, rows)) {
 					continue;
 				}
 				String run = run();
+				long filterCount = Math.abs(count);
 				List<String> filters = new ArrayList<>();
-				for (int i = 0; i < count; i++) {
+				for (int i = 0; i < filterCount; i++) {
 					filters.add("dev/" + run + "-" + i + "/+/temp");
 				}
-				IntFunction<String> topic = (i) -> "dev/" + run + "-" + (i % count) + "/s/temp";
+				IntFunction<String> topic = (i) -> "dev/" + run + "-" + (i % filterCount) + "/s/temp";
 				Point point = measure(row, count, switch (row) {
 					case STARTER -> starter(1, List.of(new Listener("default", filters, 1)), Map.of());
 					case PAHO -> pahoPerSubscription(filters);
 					default -> hiveMqPerSubscription(filters);
 				}, topic, warmMessages(), this.quick ? 500 : 200_000, this.duration);
-				points.computeIfAbsent(row, (k) -> new ArrayList<>()).add(point);
+				keep(points, row, point, count);
 			}
 		}
 		table("topic filters on one connection", "filters", points, false);
@@ -180,31 +181,34 @@ final class ScaleCurves {
 	}
 
 	/**
-	 * Distinct topics through one listener with 4 workers ({@code scale/<run>/+}): as many messages as topics (at
+	 * Distinct topics through one listener with 4 workers ({@code scale/<run>/+}; the same with 1 worker, {@code
+	 * starter}, to tell the cost of spreading topics over workers from the cost per topic): as many messages as topics (at
 	 * least the base count), each topic {@code i % topics}. Heap growth: heap after a full GC once the last message
 	 * was processed, with the subscriber still open, against the same just before the measured messages.
 	 */
 	void topics(Path charts) {
 		long[] counts = this.quick ? new long[] { 1, 1_000 } : new long[] { 1, 10_000, 1_000_000 };
 		long base = this.quick ? 1_000 : 100_000;
-		List<String> rows = this.quick ? List.of(STARTER_C4) : List.of(STARTER_C4, HIVEMQ);
+		List<String> rows = this.quick ? List.of(STARTER_C4) : List.of(STARTER_C4, STARTER, HIVEMQ);
 		Map<String, List<Point>> points = new LinkedHashMap<>();
-		for (long count : counts) {
-			for (String row : List.of(STARTER_C4, HIVEMQ)) {
+		for (long count : withWarmUp(counts)) {
+			for (String row : List.of(STARTER_C4, STARTER, HIVEMQ)) {
 				if (!wanted(row, rows)) {
 					continue;
 				}
 				String run = run();
 				String filter = "scale/" + run + "/+";
-				IntFunction<String> topic = (i) -> "scale/" + run + "/" + (i % count);
-				long messages = Math.max(count, base);
-				Point point = measure(row, count, row.equals(STARTER_C4)
-						? starter(1, List.of(new Listener("default", List.of(filter), 4)), Map.of())
+				long topicCount = Math.abs(count);
+				IntFunction<String> topic = (i) -> "scale/" + run + "/" + (i % topicCount);
+				long messages = (count < 0) ? base / 5 : Math.max(topicCount, base);
+				Point point = measure(row, count, row.startsWith(STARTER)
+						? starter(1, List.of(new Listener("default", List.of(filter), row.equals(STARTER_C4) ? 4 : 1)),
+								Map.of())
 						: hiveMqPerSubscription(List.of(filter)), topic, warmMessages(), messages, Duration.ofHours(1));
-				points.computeIfAbsent(row, (k) -> new ArrayList<>()).add(point);
+				keep(points, row, point, count);
 			}
 		}
-		table("distinct topics through one listener (concurrency 4 for the starter)", "topics", points, false);
+		table("distinct topics through one listener (starter-c4: concurrency 4, starter: 1)", "topics", points, false);
 		chart(points, counts, "Client CPU per message by distinct topics, one listener", "distinct topics",
 				"client CPU µs per message (log)", true, Point::cpuMicros, charts, "scale-topics-cpu");
 		chart(points, counts, "Heap growth after GC by distinct topics, one listener", "distinct topics",
@@ -221,13 +225,13 @@ final class ScaleCurves {
 		long[] counts = this.quick ? new long[] { 1, 3 } : new long[] { 1, 10, 50 };
 		List<String> rows = this.quick ? List.of(STARTER) : List.of(STARTER, PAHO, HIVEMQ);
 		Map<String, List<Point>> points = new LinkedHashMap<>();
-		for (long count : counts) {
+		for (long count : withWarmUp(counts)) {
 			for (String row : List.of(STARTER, PAHO, HIVEMQ)) {
 				if (!wanted(row, rows)) {
 					continue;
 				}
 				String run = run();
-				int n = (int) count;
+				int n = (int) Math.abs(count);
 				List<List<String>> filters = new ArrayList<>();
 				List<Listener> listeners = new ArrayList<>();
 				for (int i = 0; i < n; i++) {
@@ -241,7 +245,7 @@ final class ScaleCurves {
 					case PAHO -> pahoClients(filters);
 					default -> hiveMqClients(filters);
 				}, topic, warmMessages(), this.quick ? 500 : 200_000, this.duration);
-				points.computeIfAbsent(row, (k) -> new ArrayList<>()).add(point);
+				keep(points, row, point, count);
 			}
 		}
 		table("connections in one application", "connections", points, true);
@@ -258,7 +262,8 @@ final class ScaleCurves {
 	 * Idle footprint: an application with one connection and 10 listeners ({@code idle/<run>/<i>/+}, concurrency
 	 * 1), with platform threads and, on JDK 21+, with {@code spring.threads.virtual.enabled=true}; Paho and the
 	 * HiveMQ client with one client and 10 subscriptions. Heap after GC against before opening, the platform
-	 * threads started, and the CPU of the whole JVM while idle for a second (a 1 s window, ms per second).
+	 * threads started, and the CPU of the whole JVM while idle for 5 s (ms per second; the process CPU clock ticks in
+	 * 10 ms).
 	 */
 	void idle() {
 		boolean virtualThreads = Runtime.version().feature() >= 21;
@@ -285,6 +290,23 @@ final class ScaleCurves {
 		}
 		table("idle: one connection, 10 listeners (JDK " + Runtime.version().feature() + ")", "listeners", points,
 				true);
+	}
+
+	// the full run first measures the smallest point once more, not reported (JIT compilation), shown as its negative
+	private long[] withWarmUp(long[] counts) {
+		if (this.quick) {
+			return counts;
+		}
+		long[] all = new long[counts.length + 1];
+		all[0] = -counts[0];
+		System.arraycopy(counts, 0, all, 1, counts.length);
+		return all;
+	}
+
+	private static void keep(Map<String, List<Point>> points, String row, Point point, long count) {
+		if (count > 0) {
+			points.computeIfAbsent(row, (k) -> new ArrayList<>()).add(point);
+		}
 	}
 
 	private long warmMessages() {
@@ -397,7 +419,7 @@ final class ScaleCurves {
 				else if (error == null) {
 					long cpuBefore = OS.getProcessCpuTime();
 					long wallBefore = System.nanoTime();
-					Thread.sleep(1000);
+					Thread.sleep(this.quick ? 300 : 5000);
 					idleCpu = (OS.getProcessCpuTime() - cpuBefore) / 1e6 / ((System.nanoTime() - wallBefore) / 1e9);
 				}
 				ThreadMeter.Snapshot end = ThreadMeter.snapshot(owned);
@@ -596,8 +618,11 @@ final class ScaleCurves {
 				for (int i = 0; i < filtersPerClient.size(); i++) {
 					MqttAsyncClient client = new PahoAdapter(true).connect(this.brokerUri, id + "-" + i, null);
 					clients.add(client);
+					IMqttMessageListener listener = (topic, message) -> sink.accept(message.getPayload());
 					for (String filter : filtersPerClient.get(i)) {
-						client.subscribe(new MqttSubscription(filter, 1), (topic, message) -> sink.accept(message.getPayload()))
+						client.subscribe(new MqttSubscription[] { new MqttSubscription(filter, 1) }, null, null,
+								new IMqttMessageListener[] { listener },
+								new org.eclipse.paho.mqttv5.common.packet.MqttProperties())
 							.waitForCompletion(60_000);
 					}
 				}
