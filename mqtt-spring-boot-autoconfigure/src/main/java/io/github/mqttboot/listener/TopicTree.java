@@ -77,8 +77,7 @@ final class TopicTree<V> {
 					node.hashValues = append(node.hashValues, value);
 					break;
 				}
-				Node parent = node;
-				node = parent.children.computeIfAbsent(level, (key) -> new Node(parent, key));
+				node = node.child(level);
 				if (end == matching.length()) {
 					node.values = append(node.values, value);
 					break;
@@ -126,7 +125,7 @@ final class TopicTree<V> {
 					}
 					break;
 				}
-				node = node.children.get(level);
+				node = level.equals("+") ? node.plus : node.children.get(level, 0, level.length());
 				if (node == null) {
 					return false;
 				}
@@ -144,8 +143,8 @@ final class TopicTree<V> {
 				this.wildcardFilters--;
 				// drop the levels nothing hangs on any more
 				while (node.parent != null && node.values.length == 0 && node.hashValues.length == 0
-						&& node.children.isEmpty()) {
-					node.parent.children.remove(node.level, node);
+						&& node.children.size == 0 && node.plus == null) {
+					node.parent.removeChild(node);
 					node = node.parent;
 				}
 			}
@@ -190,10 +189,13 @@ final class TopicTree<V> {
 
 	private static int count(Node node) {
 		int n = 1;
-		for (Node child : node.children.values()) {
-			n += count(child);
+		for (Node child : node.children.nodes) {
+			if (child != null) {
+				n += count(child);
+			}
 		}
-		return n;
+		Node plus = node.plus;
+		return (plus != null) ? n + count(plus) : n;
 	}
 
 	// start: the first character of the next level, or length + 1 when every level has been consumed
@@ -211,18 +213,17 @@ final class TopicTree<V> {
 			}
 			return;
 		}
-		Map<String, Node> children = node.children;
-		if (children.isEmpty()) {
+		Node plus = noWildcard ? null : node.plus;
+		Children children = node.children;
+		if (plus == null && children.size == 0) {
 			return;
 		}
 		int end = levelEnd(topic, start);
-		if (!noWildcard) {
-			Node plus = children.get("+");
-			if (plus != null) {
-				match(plus, topic, end + 1, false, into);
-			}
+		if (plus != null) {
+			match(plus, topic, end + 1, false, into);
 		}
-		Node child = children.get(topic.substring(start, end));
+		// looked up by the topic's characters: no substring per level and message
+		Node child = children.get(topic, start, end);
 		if (child != null) {
 			match(child, topic, end + 1, false, into);
 		}
@@ -262,7 +263,11 @@ final class TopicTree<V> {
 
 		final String level;
 
-		final Map<String, Node> children = new ConcurrentHashMap<>(4);
+		// the levels below other than '+' (copy-on-write, changed under the tree's lock)
+		volatile Children children = Children.EMPTY;
+
+		// the '+' level below
+		volatile @Nullable Node plus;
 
 		// filters that end at this level
 		volatile Object[] values = NONE;
@@ -273,6 +278,123 @@ final class TopicTree<V> {
 		Node(@Nullable Node parent, String level) {
 			this.parent = parent;
 			this.level = level;
+		}
+
+		// under the tree's lock
+		Node child(String level) {
+			if (level.equals("+")) {
+				Node plus = this.plus;
+				if (plus == null) {
+					plus = new Node(this, level);
+					this.plus = plus;
+				}
+				return plus;
+			}
+			Node child = this.children.get(level, 0, level.length());
+			if (child == null) {
+				child = new Node(this, level);
+				this.children = this.children.with(level, child);
+			}
+			return child;
+		}
+
+		// under the tree's lock
+		void removeChild(Node child) {
+			if (this.plus == child) {
+				this.plus = null;
+			}
+			else {
+				this.children = this.children.without(child.level);
+			}
+		}
+
+	}
+
+	/**
+	 * An immutable open-addressing hash table of child levels, looked up by a region of the topic (the same hash
+	 * as {@link String#hashCode()}, computed over the region's characters) so that matching allocates nothing.
+	 */
+	private static final class Children {
+
+		static final Children EMPTY = new Children(new String[0], new Node[0], 0);
+
+		final String[] keys;
+
+		final @Nullable Node[] nodes;
+
+		final int size;
+
+		private Children(String[] keys, @Nullable Node[] nodes, int size) {
+			this.keys = keys;
+			this.nodes = nodes;
+			this.size = size;
+		}
+
+		@Nullable Node get(String text, int start, int end) {
+			if (this.size == 0) {
+				return null;
+			}
+			int hash = 0;
+			for (int i = start; i < end; i++) {
+				hash = 31 * hash + text.charAt(i);
+			}
+			int length = end - start;
+			int mask = this.keys.length - 1;
+			for (int i = spread(hash) & mask;; i = (i + 1) & mask) {
+				String key = this.keys[i];
+				if (key == null) {
+					return null;
+				}
+				if (key.length() == length && key.hashCode() == hash && text.regionMatches(start, key, 0, length)) {
+					return this.nodes[i];
+				}
+			}
+		}
+
+		Children with(String key, Node node) {
+			int capacity = Math.max(4, Integer.highestOneBit(Math.max(1, (this.size + 1) * 2 - 1)) << 1);
+			Children bigger = new Children(new String[capacity], new Node[capacity], this.size + 1);
+			for (int i = 0; i < this.keys.length; i++) {
+				if (this.keys[i] != null) {
+					bigger.put(this.keys[i], this.nodes[i]);
+				}
+			}
+			bigger.put(key, node);
+			return bigger;
+		}
+
+		Children without(String key) {
+			if (this.size <= 1) {
+				return (this.size == 1 && get(key, 0, key.length()) != null) ? EMPTY : this;
+			}
+			Children left = new Children(new String[this.keys.length], new Node[this.keys.length], this.size - 1);
+			boolean found = false;
+			for (int i = 0; i < this.keys.length; i++) {
+				if (this.keys[i] != null) {
+					if (this.keys[i].equals(key)) {
+						found = true;
+					}
+					else {
+						left.put(this.keys[i], this.nodes[i]);
+					}
+				}
+			}
+			return found ? left : this;
+		}
+
+		// only while building a new table
+		private void put(String key, @Nullable Node node) {
+			int mask = this.keys.length - 1;
+			int i = spread(key.hashCode()) & mask;
+			while (this.keys[i] != null) {
+				i = (i + 1) & mask;
+			}
+			this.keys[i] = key;
+			this.nodes[i] = node;
+		}
+
+		private static int spread(int hash) {
+			return hash ^ (hash >>> 16);
 		}
 
 	}
