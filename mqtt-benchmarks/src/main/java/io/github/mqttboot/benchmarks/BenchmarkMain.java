@@ -121,6 +121,9 @@ public final class BenchmarkMain {
 	static int run(String[] args, PrintStream out) throws Exception {
 		Options options = Options.parse(args);
 		long runStarted = System.nanoTime();
+		if (options.curve != null && !options.curve.equals("payload")) {
+			return scale(options, out, runStarted);
+		}
 		List<ClientAdapter> adapters = new ArrayList<>(adapters(options.smoke));
 		if (options.only != null) {
 			adapters.removeIf((a) -> !options.only.contains(a.name()));
@@ -174,7 +177,7 @@ public final class BenchmarkMain {
 					}
 				}
 			}
-			int status = report(scenarios, adapters, results, options, out);
+			int failures = report(scenarios, adapters, results, options, out);
 			if (options.curve != null) {
 				Curves.payload(scenarios, adapters, results, broker.description(), java.nio.file.Path.of(options.charts),
 						out);
@@ -182,8 +185,44 @@ public final class BenchmarkMain {
 			else {
 				targets(scenarios, results, out);
 			}
+			if (options.quick) {
+				// a few points of each scale curve, same broker
+				ScaleCurves scale = new ScaleCurves(broker.uri(), broker.description(), true,
+						Duration.ofMillis(300), null, options.verbose, out);
+				for (String curve : ScaleCurves.CURVES) {
+					scale.run(curve, java.nio.file.Path.of(options.charts));
+				}
+				failures += scale.failures();
+				out.println();
+				out.println("quick: " + failures + " failed");
+			}
 			out.printf(Locale.ROOT, "%ntotal time %.0f s%n", (System.nanoTime() - runStarted) / 1e9);
-			return status;
+			return (failures == 0) ? 0 : 1;
+		}
+	}
+
+	// --curve filters|topics|connections|idle|scale: the scale curves (ScaleCurves), in one broker run
+	private static int scale(Options options, PrintStream out, long runStarted) throws Exception {
+		List<String> curves = options.curve.equals("scale") ? ScaleCurves.CURVES : List.of(options.curve.split(","));
+		try (Broker broker = (options.broker != null) ? Broker.external(options.broker, options.brokerName)
+				: Broker.embeddedHiveMq()) {
+			out.printf("# mqtt-benchmarks %s: %s, JDK %s, %d cores, %s; scale curves %s, measured %s per point%s%n",
+					LocalDate.now(), broker.description(), System.getProperty("java.version"),
+					Runtime.getRuntime().availableProcessors(), System.getProperty("os.name"), curves, options.duration,
+					StarterAdapter.forwardedProperties().isEmpty() ? ""
+							: "; starter properties " + StarterAdapter.forwardedProperties());
+			ScaleCurves scale = new ScaleCurves(broker.uri(), broker.description(), false, options.duration,
+					options.only, options.verbose, out);
+			for (String curve : curves) {
+				scale.run(curve, java.nio.file.Path.of(options.charts));
+			}
+			out.println();
+			out.println("CPU and allocation: the subscriber's threads per delivered message (ThreadMXBean), the "
+					+ "publisher (Paho on the starter's transport, QoS 1, 10 in flight) not included. Heap: used heap "
+					+ "after System.gc() in this JVM (the broker runs in another process).");
+			out.println("scale: " + scale.failures() + " failed");
+			out.printf(Locale.ROOT, "%ntotal time %.0f s%n", (System.nanoTime() - runStarted) / 1e9);
+			return (scale.failures() == 0) ? 0 : 1;
 		}
 	}
 
@@ -237,11 +276,10 @@ public final class BenchmarkMain {
 				+ " per message, from ThreadMXBean; JVM CPU: the whole benchmark JVM (both clients, GC, JIT) per message.");
 		out.println("sent/lost/dup/reord: whole run, warm-up included, summed over rounds; reord: messages that arrived "
 				+ "after a later message of their topic (" + options.topics + " topics per run).");
-		if (options.smoke || options.quick) {
-			String mode = options.smoke ? "smoke" : "quick";
-			out.println(failures == 0 ? mode + ": 0 failed" : mode + ": " + failures + " failed");
+		if (options.smoke) {
+			out.println(failures == 0 ? "smoke: 0 failed" : "smoke: " + failures + " failed");
 		}
-		return (failures == 0) ? 0 : 1;
+		return failures;
 	}
 
 	static double median(List<Result> results, ToDoubleFunction<Result> figure) {
@@ -437,15 +475,18 @@ public final class BenchmarkMain {
 						System.out.println("usage: java -jar mqtt-benchmarks.jar [--broker tcp://host:port] "
 								+ "[--duration 2s] [--warmup 0.5s] [--repeat 1] [--rate 2000] [--window 10] [--topics 16] "
 								+ "[--only paho-raw,paho-tuned,spring-integration,starter,starter-c4,starter-1ms,"
-								+ "starter-c4-1ms,hivemq-client] [--filter 'e2e qos1'] [--smoke] [--curve payload] [--quick] "
-								+ "[--charts dir] [-v]");
+								+ "starter-c4-1ms,hivemq-client,starter-virtual] [--filter 'e2e qos1'] [--smoke] "
+								+ "[--curve payload|filters|topics|connections|idle|scale] [--quick] [--charts dir] "
+								+ "[--broker-name mosquitto] [-v]");
 						System.exit(0);
 					}
 					default -> throw new IllegalArgumentException("unknown argument " + arg);
 				}
 			}
-			if (o.curve != null && !o.curve.equals("payload")) {
-				throw new IllegalArgumentException("unknown curve " + o.curve + " (payload)");
+			if (o.curve != null && !o.curve.equals("payload") && !o.curve.equals("scale")
+					&& !ScaleCurves.CURVES.containsAll(List.of(o.curve.split(",")))) {
+				throw new IllegalArgumentException("unknown curve " + o.curve + " (payload, " + String.join(", ",
+						ScaleCurves.CURVES) + ", or scale for those four)");
 			}
 			if (o.smoke || o.quick) {
 				if (!durationSet) {

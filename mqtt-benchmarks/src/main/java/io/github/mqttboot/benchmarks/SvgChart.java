@@ -40,11 +40,24 @@ final class SvgChart {
 
 	private final Map<String, double[][]> series = new LinkedHashMap<>();
 
+	// how x tick labels are written: sizes (B, KiB, MiB) unless told otherwise
+	private java.util.function.DoubleFunction<String> xFormat = SvgChart::size;
+
 	SvgChart(String title, String xLabel, String yLabel, boolean logY) {
 		this.title = title;
 		this.xLabel = xLabel;
 		this.yLabel = yLabel;
 		this.logY = logY;
+	}
+
+	/**
+	 * Write the x tick labels with this function instead of as sizes.
+	 * @param format the label of an x value
+	 * @return this chart
+	 */
+	SvgChart xFormat(java.util.function.DoubleFunction<String> format) {
+		this.xFormat = format;
+		return this;
 	}
 
 	/**
@@ -89,6 +102,9 @@ final class SvgChart {
 		}
 		double lowY = this.logY ? Math.pow(10, Math.floor(Math.log10(minY))) : 0;
 		double highY = this.logY ? Math.pow(10, Math.ceil(Math.log10(maxY))) : niceCeiling(maxY);
+		if (this.logY && highY <= lowY) {
+			highY = lowY * 10; // every point on one decade line
+		}
 		double lowX = Math.log10(minX);
 		double highX = Math.log10(maxX);
 		if (highX == lowX) {
@@ -107,7 +123,7 @@ final class SvgChart {
 			svg.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#eee\"/>%n",
 					px, TOP, px, TOP + plotH));
 			svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n", px,
-					TOP + plotH + 16, size(x)));
+					TOP + plotH + 16, this.xFormat.apply(x)));
 		}
 		// y ticks: decades (log) or fifths (linear)
 		if (this.logY) {

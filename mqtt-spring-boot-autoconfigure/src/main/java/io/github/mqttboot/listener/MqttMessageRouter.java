@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.github.mqttboot.core.AckSequencer;
 import io.github.mqttboot.core.MqttConnection;
@@ -36,7 +37,8 @@ import org.springframework.util.backoff.ExponentialBackOff;
  * The one inbound handler of a connection: routes each message to every listener it belongs to, exactly once, and
  * keeps the connection's subscriptions. Routing uses the MQTT 5 Subscription Identifiers the broker echoes (one per
  * subscription, allocated by the connection) and falls back to matching the topic against the filters ({@code
- * $share/<group>/} stripped) when a message carries none of ours. It never uses Paho's per-subscription dispatch,
+ * $share/<group>/} stripped, through a {@link TopicTree}: cost independent of the number of filters) when a message
+ * carries none of ours. It never uses Paho's per-subscription dispatch,
  * which misses shared subscriptions (paho.mqtt.java #827).
  * <p>
  * Subscribing, re-subscribing after a reconnect (unless the broker kept the session) and unsubscribing all happen on
@@ -68,6 +70,12 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 	private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
 	private final Map<Integer, Subscription> byIdentifier = new ConcurrentHashMap<>();
+
+	// the same subscriptions by topic filter, for routing by topic
+	private final TopicTree<Subscription> byFilter = new TopicTree<>();
+
+	// registration order: with several matching filters of one listener the first registered one is the route
+	private final AtomicLong registrations = new AtomicLong();
 
 	private volatile boolean closing;
 
@@ -177,12 +185,29 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 				return routes;
 			}
 		}
-		for (Subscription subscription : this.subscriptions) {
-			if (subscription.template.matches(topic)) {
-				addDistinct(routes, subscription);
-			}
+		this.byFilter.match(topic, routes);
+		if (routes.size() > 1) {
+			distinct(routes);
 		}
 		return routes;
+	}
+
+	// one delivery per listener, even when several of its filters (or several copies) match: the subscription
+	// registered first, in registration order (as when the router tested the filters one by one)
+	private static void distinct(List<Subscription> routes) {
+		routes.sort((a, b) -> Long.compare(a.order, b.order));
+		int kept = 0;
+		for (int i = 0; i < routes.size(); i++) {
+			Subscription candidate = routes.get(i);
+			boolean seen = false;
+			for (int j = 0; j < kept && !seen; j++) {
+				seen = routes.get(j).container == candidate.container;
+			}
+			if (!seen) {
+				routes.set(kept++, candidate);
+			}
+		}
+		routes.subList(kept, routes.size()).clear();
 	}
 
 	// one delivery per listener, even when several of its filters (or several copies) match
@@ -214,10 +239,11 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 			String filter = (group != null) ? "$share/" + group + "/" + template.filter() : template.filter();
 			Subscription subscription = new Subscription(container, template, filter, qos, options,
 					this.connection.nextSubscriptionIdentifier(),
-					this.metrics.received(this.connection.getName(), filter));
+					this.metrics.received(this.connection.getName(), filter), this.registrations.incrementAndGet());
 			created.add(subscription);
 			this.subscriptions.add(subscription);
 			this.byIdentifier.put(subscription.identifier, subscription);
+			this.byFilter.add(filter, subscription);
 		}
 		return created;
 	}
@@ -228,7 +254,10 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 	 */
 	void deregister(List<Subscription> subscriptions) {
 		this.subscriptions.removeAll(subscriptions);
-		subscriptions.forEach((subscription) -> this.byIdentifier.remove(subscription.identifier));
+		subscriptions.forEach((subscription) -> {
+			this.byIdentifier.remove(subscription.identifier);
+			this.byFilter.remove(subscription.filter, subscription);
+		});
 	}
 
 	/**
@@ -417,6 +446,8 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 
 		final Runnable received;
 
+		final long order;
+
 		// the following are only touched on the connection's event thread
 		boolean granted;
 
@@ -427,7 +458,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		boolean retryPending;
 
 		Subscription(MqttListenerContainer container, TopicTemplate template, String filter, int qos,
-				MqttListenerEndpoint options, int identifier, Runnable received) {
+				MqttListenerEndpoint options, int identifier, Runnable received, long order) {
 			this.container = container;
 			this.template = template;
 			this.filter = filter;
@@ -437,6 +468,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 			this.retainHandling = options.getRetainHandling().ordinal();
 			this.identifier = identifier;
 			this.received = received;
+			this.order = order;
 		}
 
 	}
