@@ -26,8 +26,15 @@ import java.util.function.ToDoubleFunction;
  */
 public final class BenchmarkMain {
 
-	/** Rows that run only when {@code --only} names them. */
-	static final List<String> DIAGNOSTIC = List.of("paho-nodelay");
+	static final String PAHO_V3 = PahoV3Adapter.NAME;
+
+	static final String STARTER_311 = "starter-311";
+
+	/**
+	 * Rows that run only when {@code --only} names them: a diagnostic row, and the MQTT 3.1.1 rows (they would add
+	 * about a minute to the default run; finding 16 runs them with their references).
+	 */
+	static final List<String> DIAGNOSTIC = List.of("paho-nodelay", PAHO_V3, STARTER_311);
 
 	static final String RAW = "paho-raw";
 
@@ -75,6 +82,11 @@ public final class BenchmarkMain {
 				smoke ? (s) -> false : StarterAdapter.labels("e2e qos1 64B", "e2e qos1 1KiB")));
 		adapters.add(new StarterAdapter(STARTER_C4_1MS, 4, Duration.ofMillis(1),
 				smoke ? (s) -> false : StarterAdapter.labels("e2e qos1 64B", "e2e qos1 1KiB")));
+		// MQTT 3.1.1, only with --only: Paho's 3.1.1 client alone, and the starter (as the row "starter") on it;
+		// publish and end-to-end at QoS 0 and 1
+		adapters.add(new PahoV3Adapter());
+		adapters.add(new StarterAdapter(STARTER_311, 1, Duration.ZERO,
+				(s) -> s.kind() != Scenario.Kind.LATENCY && s.qos() < 2, List.of("mqtt.protocol-version=3.1.1")));
 		// diagnostic rows, only with --only
 		adapters.add(new PahoAdapter("paho-nodelay", true, 0));
 		return adapters;
@@ -136,7 +148,9 @@ public final class BenchmarkMain {
 		}
 		List<Scenario> scenarios = new ArrayList<>(scenarios(options));
 		if (options.filter != null) {
-			scenarios.removeIf((s) -> !s.label().contains(options.filter));
+			// comma-separated: scenarios whose label contains any of them
+			List<String> any = List.of(options.filter.split(","));
+			scenarios.removeIf((s) -> any.stream().noneMatch(s.label()::contains));
 		}
 		// rows that take part in none of the scenarios left
 		adapters.removeIf((a) -> scenarios.stream().noneMatch(a::supports));
@@ -183,6 +197,7 @@ public final class BenchmarkMain {
 						out);
 			}
 			else {
+				sameRunRatios(scenarios, results, out);
 				targets(scenarios, results, out);
 			}
 			if (options.quick) {
@@ -362,6 +377,37 @@ public final class BenchmarkMain {
 		lines.forEach(out::println);
 	}
 
+	/**
+	 * Each row against its own reference in the same round, when both ran: {@code starter-311} against
+	 * {@code paho-v3} (MQTT 3.1.1) beside {@code starter} against {@code paho-raw} (MQTT 5).
+	 */
+	static void sameRunRatios(List<Scenario> scenarios, Map<String, List<Result>> results, PrintStream out) {
+		List<String> lines = new ArrayList<>();
+		for (Scenario scenario : scenarios) {
+			for (String[] pair : new String[][] { { STARTER_311, PAHO_V3 }, { STARTER, RAW } }) {
+				List<Result> mine = results.get(scenario.label() + "|" + pair[0]);
+				List<Result> theirs = results.get(scenario.label() + "|" + pair[1]);
+				if (mine == null || theirs == null || scenario.kind() == Scenario.Kind.LATENCY
+						|| results.get(scenario.label() + "|" + STARTER_311) == null) {
+					continue;
+				}
+				lines.add(String.format(Locale.ROOT, "| %s | %s / %s | %s | %s | %s |", scenario.label(), pair[0],
+						pair[1], fmt(ratioValue(mine, theirs, Result::throughput), 2),
+						fmt(ratioValue(mine, theirs, Result::cpuMicrosPerMessage), 2),
+						fmt(ratioValue(mine, theirs, Result::allocBytesPerMessage), 2)));
+			}
+		}
+		if (lines.isEmpty()) {
+			return;
+		}
+		out.println();
+		out.println("| scenario | row / its reference | msg/s x | client CPU x | alloc x |");
+		out.println("|---|---|---:|---:|---:|");
+		lines.forEach(out::println);
+		out.println("starter-311 / paho-v3 (MQTT 3.1.1) beside starter / paho-raw (MQTT 5): each ratio the median over "
+				+ "rounds of the row / its reference in the same round.");
+	}
+
 	private static void ratioTarget(List<String> lines, Map<String, List<Result>> results, String description,
 			String label, String row, String reference, ToDoubleFunction<Result> figure, double atLeast) {
 		List<Result> mine = results.get(label + "|" + row);
@@ -475,7 +521,7 @@ public final class BenchmarkMain {
 						System.out.println("usage: java -jar mqtt-benchmarks.jar [--broker tcp://host:port] "
 								+ "[--duration 2s] [--warmup 0.5s] [--repeat 1] [--rate 2000] [--window 10] [--topics 16] "
 								+ "[--only paho-raw,paho-tuned,spring-integration,starter,starter-c4,starter-1ms,"
-								+ "starter-c4-1ms,hivemq-client,starter-virtual] [--filter 'e2e qos1'] [--smoke] "
+								+ "starter-c4-1ms,hivemq-client,starter-virtual,paho-v3,starter-311,paho-nodelay] [--filter 'e2e qos1'] [--smoke] "
 								+ "[--curve payload|filters|topics|connections|idle|scale] [--quick] [--charts dir] "
 								+ "[--broker-name mosquitto] [-v]");
 						System.exit(0);

@@ -70,14 +70,24 @@ final class StarterAdapter implements ClientAdapter {
 
 	private final Predicate<Scenario> scenarios;
 
+	/** Properties of both applications of this row, e.g. {@code mqtt.protocol-version=3.1.1}. */
+	private final List<String> properties;
+
+	StarterAdapter(String name, int concurrency, Duration handlerTime, Predicate<Scenario> scenarios) {
+		this(name, concurrency, handlerTime, scenarios, List.of());
+	}
+
 	/**
 	 * Create a row.
 	 * @param name the row label
 	 * @param concurrency the listener's workers
 	 * @param handlerTime how long the listener method works on each message after handing it to the harness
 	 * @param scenarios the scenarios this row runs
+	 * @param properties {@code key=value} properties of both applications (forwarded ones still win)
 	 */
-	StarterAdapter(String name, int concurrency, Duration handlerTime, Predicate<Scenario> scenarios) {
+	StarterAdapter(String name, int concurrency, Duration handlerTime, Predicate<Scenario> scenarios,
+			List<String> properties) {
+		this.properties = properties;
 		this.name = name;
 		this.concurrency = concurrency;
 		this.handlerTime = handlerTime;
@@ -97,8 +107,8 @@ final class StarterAdapter implements ClientAdapter {
 	@Override
 	public Publisher openPublisher(String brokerUri, String clientId) throws Exception {
 		Set<Thread> before = liveThreads();
-		ConfigurableApplicationContext context = start(PublisherApplication.class, brokerUri, clientId, List.of(),
-				null, null);
+		ConfigurableApplicationContext context = start(PublisherApplication.class, brokerUri, clientId,
+				this.properties, null, null);
 		Set<Thread> started = startedSince(before);
 		MqttTemplate template = context.getBean(MqttTemplate.class);
 		return new Publisher() {
@@ -148,9 +158,10 @@ final class StarterAdapter implements ClientAdapter {
 				granted.complete(grant);
 			}
 		};
-		List<String> listenerProperties = List.of("bench.listener.id=" + listenerId, "bench.listener.topic=" + topic,
+		List<String> listenerProperties = new ArrayList<>(this.properties);
+		listenerProperties.addAll(List.of("bench.listener.id=" + listenerId, "bench.listener.topic=" + topic,
 				"bench.listener.qos=" + qos, "bench.listener.concurrency=" + this.concurrency,
-				"mqtt.listener.concurrency=" + this.concurrency, "mqtt.listener.ack-mode=after-processing");
+				"mqtt.listener.concurrency=" + this.concurrency, "mqtt.listener.ack-mode=after-processing"));
 		long handlerMillis = this.handlerTime.toMillis();
 		Set<Thread> before = liveThreads();
 		ConfigurableApplicationContext context = start(SubscriberApplication.class, brokerUri, clientId,
@@ -262,8 +273,8 @@ final class StarterAdapter implements ClientAdapter {
 
 	@Override
 	public String toString() {
-		return String.format(Locale.ROOT, "%s (concurrency %d, handler %d ms)", this.name, this.concurrency,
-				this.handlerTime.toMillis());
+		return String.format(Locale.ROOT, "%s (concurrency %d, handler %d ms%s)", this.name, this.concurrency,
+				this.handlerTime.toMillis(), this.properties.isEmpty() ? "" : ", " + String.join(", ", this.properties));
 	}
 
 	@SpringBootConfiguration(proxyBeanMethods = false)
