@@ -2,8 +2,6 @@ package io.github.mqttboot.listener;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,11 +33,10 @@ import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * The one inbound handler of a connection: routes each message to every listener it belongs to, exactly once, and
- * keeps the connection's subscriptions. Routing uses the MQTT 5 Subscription Identifiers the broker echoes (one per
- * subscription, allocated by the connection) and falls back to matching the topic against the filters ({@code
- * $share/<group>/} stripped, through a {@link TopicTree}: cost independent of the number of filters) when a message
- * carries none of ours. It never uses Paho's per-subscription dispatch,
- * which misses shared subscriptions (paho.mqtt.java #827).
+ * keeps the connection's subscriptions. Routing matches the topic against the listeners' filters ({@code
+ * $share/<group>/} stripped) through a {@link TopicTree}, at a cost independent of the number of filters; the
+ * listeners subscribe without Subscription Identifiers (see {@code subscribe}), so a message carries none of theirs.
+ * It never uses Paho's per-subscription dispatch, which misses shared subscriptions (paho.mqtt.java #827).
  * <p>
  * Subscribing, re-subscribing after a reconnect (unless the broker kept the session) and unsubscribing all happen on
  * the connection's event thread, in order.
@@ -69,9 +66,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 
 	private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
-	private final Map<Integer, Subscription> byIdentifier = new ConcurrentHashMap<>();
-
-	// the same subscriptions by topic filter, for routing by topic
+	// the same subscriptions by topic filter, for routing
 	private final TopicTree<Subscription> byFilter = new TopicTree<>();
 
 	// registration order: with several matching filters of one listener the first registered one is the route
@@ -135,7 +130,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		if (this.closing) {
 			return;
 		}
-		List<Subscription> routes = route(topic, message);
+		List<Subscription> routes = route(topic);
 		int qos = message.getQos();
 		AckSequencer sequencer = this.acks;
 		int networkConnection = this.connection.currentNetworkConnection();
@@ -168,23 +163,8 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		}
 	}
 
-	private List<Subscription> route(String topic, MqttMessage message) {
+	private List<Subscription> route(String topic) {
 		List<Subscription> routes = new ArrayList<>(2);
-		MqttProperties properties = message.getProperties();
-		List<Integer> identifiers = (properties != null) ? properties.getSubscriptionIdentifiers() : null;
-		if (identifiers != null) {
-			for (Integer identifier : identifiers) {
-				Subscription subscription = this.byIdentifier.get(identifier);
-				// a stale identifier (a subscription of an earlier run kept in a persistent session) may now
-				// belong to another filter: trust it only when the topic matches
-				if (subscription != null && subscription.template.matches(topic)) {
-					addDistinct(routes, subscription);
-				}
-			}
-			if (!routes.isEmpty()) {
-				return routes;
-			}
-		}
 		this.byFilter.match(topic, routes);
 		if (routes.size() > 1) {
 			distinct(routes);
@@ -210,16 +190,6 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		routes.subList(kept, routes.size()).clear();
 	}
 
-	// one delivery per listener, even when several of its filters (or several copies) match
-	private static void addDistinct(List<Subscription> routes, Subscription candidate) {
-		for (Subscription route : routes) {
-			if (route.container == candidate.container) {
-				return;
-			}
-		}
-		routes.add(candidate);
-	}
-
 	// ---------------------------------------------------------------- subscriptions
 
 	/**
@@ -238,11 +208,9 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		for (TopicTemplate template : templates) {
 			String filter = (group != null) ? "$share/" + group + "/" + template.filter() : template.filter();
 			Subscription subscription = new Subscription(container, template, filter, qos, options,
-					this.connection.nextSubscriptionIdentifier(),
 					this.metrics.received(this.connection.getName(), filter), this.registrations.incrementAndGet());
 			created.add(subscription);
 			this.subscriptions.add(subscription);
-			this.byIdentifier.put(subscription.identifier, subscription);
 			this.byFilter.add(filter, subscription);
 		}
 		return created;
@@ -254,10 +222,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 	 */
 	void deregister(List<Subscription> subscriptions) {
 		this.subscriptions.removeAll(subscriptions);
-		subscriptions.forEach((subscription) -> {
-			this.byIdentifier.remove(subscription.identifier);
-			this.byFilter.remove(subscription.filter, subscription);
-		});
+		subscriptions.forEach((subscription) -> this.byFilter.remove(subscription.filter, subscription));
 	}
 
 	/**
@@ -317,7 +282,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		request.setRetainHandling(subscription.retainHandling);
 		// No Subscription Identifier in the listeners' SUBSCRIBE: every PUBLISH would carry it back, and Paho's
 		// decoding of that one property costs ≈570 B per delivered message (measured: 4,380 against 3,813 B per
-		// 64 B message, docs/benchmarks.md finding 12). The listeners are routed by topic (route(), below), as
+		// 64 B message, docs/benchmarks.md finding 12). The listeners are routed by topic (route(), above), as
 		// Paho's own dispatch would; identifiers stay for the per-subscription listeners of other code (Spring
 		// Integration's adapters), where Paho's dispatch needs them.
 		MqttProperties properties = new MqttProperties();
@@ -424,7 +389,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 	}
 
 	/**
-	 * One topic filter of one listener on this connection, with its own subscription identifier.
+	 * One topic filter of one listener on this connection.
 	 */
 	static final class Subscription {
 
@@ -442,8 +407,6 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 
 		final int retainHandling;
 
-		final int identifier;
-
 		final Runnable received;
 
 		final long order;
@@ -458,7 +421,7 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 		boolean retryPending;
 
 		Subscription(MqttListenerContainer container, TopicTemplate template, String filter, int qos,
-				MqttListenerEndpoint options, int identifier, Runnable received, long order) {
+				MqttListenerEndpoint options, Runnable received, long order) {
 			this.container = container;
 			this.template = template;
 			this.filter = filter;
@@ -466,7 +429,6 @@ final class MqttMessageRouter implements MqttInboundHandler, ClientManager.Conne
 			this.noLocal = options.isNoLocal();
 			this.retainAsPublished = options.isRetainAsPublished();
 			this.retainHandling = options.getRetainHandling().ordinal();
-			this.identifier = identifier;
 			this.received = received;
 			this.order = order;
 		}
